@@ -1,0 +1,96 @@
+import cors from "@fastify/cors";
+import type { FastifyInstance, FastifyReply, FastifyServerOptions } from "fastify";
+import authPlugin from "./auth/plugin";
+import type { Config } from "./config";
+import { HttpError } from "./errors";
+import healthRoutes from "./health/routes";
+import databasePlugin from "./plugins/database";
+import errorHandlerPlugin from "./plugins/error-handler";
+import jsonBodyPlugin from "./plugins/json-body";
+import metricsPlugin from "./plugins/metrics";
+import openapiPlugin from "./plugins/openapi";
+import validationPlugin from "./plugins/validation";
+import statsRoutes from "./stats/routes";
+import tasksRoutes from "./tasks/routes";
+
+export interface AppOptions {
+  config: Config;
+}
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** Fastify's constructor options: shared by server.ts and the tests, so both run the same server. */
+export function serverOptions(config: Config): FastifyServerOptions {
+  return {
+    logger: {
+      level: config.logLevel,
+      // Belt and braces: request logging never includes headers, but nothing may log a token.
+      redact: ["req.headers.authorization", "req.headers.cookie", "headers.authorization"],
+    },
+    bodyLimit: config.bodyLimitBytes,
+    // A client's X-Request-Id is reused when it is a sane token; otherwise one is made.
+    genReqId: (request) => {
+      const given = request.headers["x-request-id"];
+      return typeof given === "string" && REQUEST_ID.test(given) ? given : crypto.randomUUID();
+    },
+    requestTimeout: 30_000,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
+    // Fastify answers a URL it cannot decode before any hook runs; keep the contract's shape.
+    frameworkErrors: (_error, _request, reply) => {
+      const notFound = new HttpError(404, "not_found", "no route for this URL");
+      (reply as FastifyReply).code(notFound.statusCode).send(notFound.toBody());
+    },
+  };
+}
+
+/** The task API as a Fastify plugin: external plugins, then the app's own, then routes. */
+export default async function app(fastify: FastifyInstance, { config }: AppOptions) {
+  // External
+  await fastify.register(cors, {
+    origin: config.corsOrigins,
+    methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+    allowedHeaders: [
+      "Authorization",
+      "Content-Type",
+      "X-Request-Id",
+      "If-Match",
+      "Idempotency-Key",
+    ],
+    exposedHeaders: ["X-Total-Count", "Location", "X-Request-Id", "ETag"],
+    maxAge: 600,
+  });
+  await fastify.register(openapiPlugin);
+
+  // App
+  fastify.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+  await fastify.register(validationPlugin);
+  await fastify.register(jsonBodyPlugin);
+  await fastify.register(errorHandlerPlugin);
+  await fastify.register(databasePlugin, {
+    databaseUrl: config.databaseUrl,
+    poolMax: config.poolMax,
+  });
+  await fastify.register(authPlugin, {
+    auth: config.auth,
+    rateLimitPerMinute: config.rateLimitPerMinute,
+  });
+  await fastify.register(metricsPlugin);
+
+  // Routes
+  await fastify.register(healthRoutes);
+  for (const [prefix, userScoped] of [
+    ["/api", false],
+    ["/api/:user_id", true],
+  ] as const) {
+    await fastify.register(
+      async (api) => {
+        api.addHook("onRequest", api.authenticate);
+        await api.register(tasksRoutes, { userScoped });
+        await api.register(statsRoutes, { userScoped });
+      },
+      { prefix },
+    );
+  }
+}

@@ -1,0 +1,108 @@
+import rateLimit from "@fastify/rate-limit";
+import type { FastifyInstance, FastifyRequest } from "fastify";
+import fp from "fastify-plugin";
+import type { Config } from "../config";
+import { HttpError } from "../errors";
+import { ensureUser, KnownUsers } from "./users";
+import { createTokenVerifier, TokenError, type TokenFailure, type VerifiedToken } from "./verifier";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The authenticated user's id (the token's `sub`); set by `authenticate`. */
+    userId: string;
+  }
+  interface FastifyInstance {
+    /** onRequest hook for /api routes: bearer token, rate limit, path user check, user row. */
+    authenticate: (request: FastifyRequest) => Promise<void>;
+    /** Called when a write finds the user row gone (account deleted meanwhile). */
+    forgetUser: (userId: string) => void;
+  }
+}
+
+export interface AuthPluginOptions {
+  auth: Config["auth"];
+  rateLimitPerMinute: number;
+}
+
+const unauthorized = (reason: TokenFailure) =>
+  new HttpError(401, "unauthorized", reason, { headers: { "www-authenticate": "Bearer" } });
+
+function bearerToken(header: string | undefined): string | null {
+  const match = header ? /^Bearer[ ]+(\S+)\s*$/i.exec(header) : null;
+  return match?.[1] ?? null;
+}
+
+export default fp<AuthPluginOptions>(
+  async function auth(fastify: FastifyInstance, options) {
+    const verify = createTokenVerifier(options.auth);
+    const knownUsers = new KnownUsers();
+    const perUser = options.rateLimitPerMinute;
+
+    await fastify.register(rateLimit, { global: false });
+    const limiters =
+      perUser > 0
+        ? {
+            user: fastify.createRateLimit({
+              max: perUser,
+              timeWindow: 60_000,
+              keyGenerator: (request) => `user:${request.userId}`,
+            }),
+            anonymous: fastify.createRateLimit({
+              max: Math.max(1, Math.floor(perUser / 4)),
+              timeWindow: 60_000,
+              keyGenerator: (request) => `ip:${request.ip}`,
+            }),
+          }
+        : null;
+
+    async function enforce(
+      limiter: ReturnType<typeof fastify.createRateLimit> | undefined,
+      request: FastifyRequest,
+    ) {
+      if (!limiter) return;
+      const result = await limiter(request);
+      if (!result.isAllowed && result.isExceeded) {
+        throw new HttpError(429, "rate_limited", "too many requests, slow down", {
+          headers: { "retry-after": String(result.ttlInSeconds) },
+        });
+      }
+    }
+
+    async function verifyRequest(request: FastifyRequest): Promise<VerifiedToken> {
+      const token = bearerToken(request.headers.authorization);
+      if (token === null) throw new TokenError("missing token");
+      try {
+        return await verify(token);
+      } catch (error) {
+        if (error instanceof TokenError) throw error;
+        request.log.error({ err: error }, "token keys (JWKS) unavailable");
+        throw new HttpError(503, "service_unavailable", "token verification keys are unavailable");
+      }
+    }
+
+    fastify.decorateRequest("userId", "");
+    fastify.decorate("forgetUser", (userId: string) => knownUsers.forget(userId));
+    fastify.decorate("authenticate", async (request: FastifyRequest) => {
+      let token: VerifiedToken;
+      try {
+        token = await verifyRequest(request);
+      } catch (error) {
+        if (!(error instanceof TokenError)) throw error;
+        await enforce(limiters?.anonymous, request);
+        throw unauthorized(error.reason);
+      }
+      request.userId = token.userId;
+      await enforce(limiters?.user, request);
+
+      const pathUserId = (request.params as { user_id?: string }).user_id;
+      if (pathUserId !== undefined && pathUserId !== token.userId) {
+        throw new HttpError(403, "forbidden", "this path belongs to another user");
+      }
+      if (!knownUsers.has(token.userId)) {
+        await ensureUser(fastify.db, token);
+        knownUsers.add(token.userId);
+      }
+    });
+  },
+  { name: "auth", dependencies: ["database"] },
+);

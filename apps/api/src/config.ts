@@ -1,0 +1,139 @@
+import { existsSync, readFileSync } from "node:fs";
+import { parseEnv } from "node:util";
+import envSchema from "env-schema";
+import { type Static, Type } from "typebox";
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+
+const EnvSchema = Type.Object({
+  DATABASE_URL: Type.String(),
+  API_HOST: Type.String({ default: "127.0.0.1" }),
+  API_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8000 }),
+  BETTER_AUTH_URL: Type.Optional(Type.String()),
+  AUTH_JWKS_URL: Type.Optional(Type.String()),
+  JWT_SECRET: Type.Optional(Type.String()),
+  JWT_ISSUER: Type.Optional(Type.String()),
+  JWT_AUDIENCE: Type.Optional(Type.String()),
+  JWT_CLOCK_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
+  CORS_ORIGINS: Type.String({ default: "http://localhost:3000,http://127.0.0.1:3000" }),
+  RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 1200 }),
+  BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 65536 }),
+  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  LOG_LEVEL: Type.Unsafe<(typeof LOG_LEVELS)[number]>({
+    type: "string",
+    enum: [...LOG_LEVELS],
+    default: "info",
+  }),
+});
+type Env = Static<typeof EnvSchema>;
+
+export interface Config {
+  databaseUrl: string;
+  host: string;
+  port: number;
+  auth: {
+    jwksUrl: URL;
+    /** HS256 shared secret; HS256 tokens are refused when absent. */
+    hs256Secret: Uint8Array | null;
+    /** Accepted `iss` values; null skips the check. */
+    issuers: string[] | null;
+    /** Accepted `aud` values; null skips the check. */
+    audiences: string[] | null;
+    clockSkewSeconds: number;
+  };
+  corsOrigins: string[];
+  /** Requests per minute per user; unauthenticated clients get a quarter per IP. 0 disables. */
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  poolMax: number;
+  logLevel: Env["LOG_LEVEL"];
+}
+
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+function parseUrl(name: string, value: string): URL {
+  try {
+    const url = new URL(value);
+    if (url.protocol === "http:" || url.protocol === "https:") return url;
+  } catch {}
+  throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
+}
+
+function parseOrigins(value: string): string[] {
+  return value
+    .split(",")
+    .map((origin) => origin.trim())
+    .filter((origin) => origin !== "")
+    .map((origin) => {
+      const url = parseUrl("CORS_ORIGINS", origin);
+      if (url.origin !== origin.replace(/\/$/, "")) {
+        throw new ConfigError(`CORS_ORIGINS entries must be bare origins, got "${origin}"`);
+      }
+      return url.origin;
+    });
+}
+
+/** Reads the repo-root .env (when present) under the process environment, which wins. */
+export function readEnvironment(
+  env: NodeJS.ProcessEnv = process.env,
+  envFile: URL = new URL("../../../.env", import.meta.url),
+): Record<string, string> {
+  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, "utf8")) : {};
+  const merged: Record<string, string> = {};
+  for (const [key, value] of Object.entries({ ...fromFile, ...env })) {
+    // An empty value (e.g. `JWT_SECRET=` copied from .env.example) means "not set".
+    if (value !== undefined && value !== "") merged[key] = value;
+  }
+  return merged;
+}
+
+/** Validates the environment once at start-up; a bad setting throws a ConfigError naming it. */
+export function loadConfig(environment: Record<string, string> = readEnvironment()): Config {
+  let env: Env;
+  try {
+    env = envSchema<Env>({ schema: structuredClone(EnvSchema), data: environment, env: false });
+  } catch (error) {
+    const message = (error as Error).message
+      .replace(/env\/(\w+)/g, "$1")
+      .replace(/env must have required property '(\w+)'/g, "$1 is required");
+    throw new ConfigError(`invalid configuration: ${message}`);
+  }
+
+  const betterAuthUrl = env.BETTER_AUTH_URL
+    ? parseUrl("BETTER_AUTH_URL", env.BETTER_AUTH_URL)
+    : null;
+  const jwksUrl = env.AUTH_JWKS_URL
+    ? parseUrl("AUTH_JWKS_URL", env.AUTH_JWKS_URL)
+    : new URL("/api/auth/jwks", betterAuthUrl ?? "http://localhost:3000");
+  // Better Auth uses its base URL as both iss and aud; accept it as written and as a bare origin.
+  const betterAuthIdentifiers =
+    env.BETTER_AUTH_URL && betterAuthUrl
+      ? [
+          ...new Set([
+            env.BETTER_AUTH_URL,
+            env.BETTER_AUTH_URL.replace(/\/+$/, ""),
+            betterAuthUrl.origin,
+          ]),
+        ]
+      : null;
+
+  return {
+    databaseUrl: env.DATABASE_URL,
+    host: env.API_HOST,
+    port: env.API_PORT,
+    auth: {
+      jwksUrl,
+      hs256Secret: env.JWT_SECRET ? new TextEncoder().encode(env.JWT_SECRET) : null,
+      issuers: env.JWT_ISSUER ? [env.JWT_ISSUER] : betterAuthIdentifiers,
+      audiences: env.JWT_AUDIENCE ? [env.JWT_AUDIENCE] : betterAuthIdentifiers,
+      clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS,
+    },
+    corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
+    bodyLimitBytes: env.BODY_LIMIT_BYTES,
+    poolMax: env.DB_POOL_MAX,
+    logLevel: env.LOG_LEVEL,
+  };
+}

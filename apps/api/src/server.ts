@@ -1,0 +1,25 @@
+import closeWithGrace from "close-with-grace";
+import Fastify from "fastify";
+import app, { serverOptions } from "./app";
+import { ConfigError, loadConfig } from "./config";
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`tasklane-api: ${error.message}`);
+  process.exit(1);
+}
+
+const server = Fastify(serverOptions(config));
+await server.register(app, { config });
+
+// SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the pool; give up after 10 s.
+closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+  if (err) server.log.error({ err }, "shutting down after an error");
+  else server.log.info({ signal }, "shutting down");
+  await server.close();
+});
+
+await server.listen({ host: config.host, port: config.port });

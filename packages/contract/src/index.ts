@@ -1,0 +1,6 @@
+export * from "./client";
+export * from "./common";
+export * from "./dates";
+export * from "./health";
+export * from "./stats";
+export * from "./tasks";

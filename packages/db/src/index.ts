@@ -1,0 +1,3 @@
+export * from "./client";
+export { migrationsFolder, runMigrations } from "./migrate";
+export * as schema from "./schema";

@@ -1,0 +1,56 @@
+import { sql } from "drizzle-orm";
+import { check, index, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { user } from "./auth-schema";
+
+export * from "./auth-schema";
+
+// PostgreSQL sorts enum values in declaration order, so ORDER BY priority
+// is the contract's rank order (low < medium < high) and can use an index.
+export const taskStatus = pgEnum("task_status", ["pending", "in_progress", "completed"]);
+export const taskPriority = pgEnum("task_priority", ["low", "medium", "high"]);
+export const taskCategory = pgEnum("task_category", ["work", "personal", "home", "other"]);
+
+const millis = { withTimezone: true, precision: 3 } as const;
+
+export const task = pgTable(
+  "task",
+  {
+    id: uuid("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    description: text("description"),
+    status: taskStatus("status").notNull().default("pending"),
+    priority: taskPriority("priority").notNull().default("medium"),
+    category: taskCategory("category").notNull().default("other"),
+    tags: text("tags").array().notNull().default(sql`'{}'::text[]`),
+    dueDate: timestamp("due_date", millis),
+    completedAt: timestamp("completed_at", millis),
+    createdAt: timestamp("created_at", millis).notNull().defaultNow(),
+    updatedAt: timestamp("updated_at", millis).notNull().defaultNow(),
+  },
+  (table) => [
+    // Every list is scoped to one user and sorted; each sort key gets an index
+    // led by user_id, ending in id (the tie-breaker), so a page is an index range.
+    index("task_user_created_idx").on(table.userId, table.createdAt, table.id),
+    index("task_user_updated_idx").on(table.userId, table.updatedAt, table.id),
+    index("task_user_due_idx").on(table.userId, table.dueDate, table.id),
+    index("task_user_priority_idx").on(table.userId, table.priority, table.id),
+    index("task_user_title_idx").on(table.userId, sql`lower(${table.title})`, table.id),
+    index("task_tags_idx").using("gin", table.tags),
+    check("task_title_length", sql`char_length(${table.title}) BETWEEN 1 AND 200`),
+    check(
+      "task_description_length",
+      sql`${table.description} IS NULL OR char_length(${table.description}) <= 10000`,
+    ),
+    check("task_tags_count", sql`cardinality(${table.tags}) <= 20`),
+    check(
+      "task_completed_at_matches_status",
+      sql`(${table.status} = 'completed') = (${table.completedAt} IS NOT NULL)`,
+    ),
+  ],
+);
+
+export type TaskRow = typeof task.$inferSelect;
+export type NewTaskRow = typeof task.$inferInsert;
