@@ -194,24 +194,31 @@ function orderBy(filters: ListFilters): SQL[] {
   }
 }
 
+/** The page query of listTasks, with the total as a window count; exposed for EXPLAIN tests. */
+export function listTasksQuery(db: Database, params: { userId: string; filters: ListFilters }) {
+  const { filters } = params;
+  return db
+    .select({ ...getTableColumns(task), total: sql<string>`count(*) OVER ()` })
+    .from(task)
+    .where(and(...filterConditions(params.userId, filters)))
+    .orderBy(...orderBy(filters))
+    .limit(filters.limit ?? 50)
+    .offset(filters.offset ?? 0);
+}
+
 export async function listTasks(
   db: Database,
   params: { userId: string; filters: ListFilters },
 ): Promise<{ tasks: Task[]; total: number }> {
-  const { filters } = params;
-  const where = and(...filterConditions(params.userId, filters));
-  const rows = await db
-    .select({ ...getTableColumns(task), total: sql<string>`count(*) OVER ()` })
-    .from(task)
-    .where(where)
-    .orderBy(...orderBy(filters))
-    .limit(filters.limit ?? 50)
-    .offset(filters.offset ?? 0);
+  const rows = await listTasksQuery(db, params);
   if (rows.length > 0) {
     return { tasks: rows.map(toTask), total: Number(rows[0]?.total) };
   }
+  if ((params.filters.offset ?? 0) === 0) return { tasks: [], total: 0 };
   // A page past the end has no row to carry the window count.
-  const [counted] =
-    (filters.offset ?? 0) > 0 ? await db.select({ total: count() }).from(task).where(where) : [];
+  const [counted] = await db
+    .select({ total: count() })
+    .from(task)
+    .where(and(...filterConditions(params.userId, params.filters)));
   return { tasks: [], total: counted?.total ?? 0 };
 }

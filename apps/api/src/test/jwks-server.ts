@@ -1,0 +1,91 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
+
+export interface TokenClaims {
+  sub?: string;
+  email?: string;
+  name?: string;
+  iss?: string;
+  aud?: string;
+  /** Seconds from now; negative for an expired token. Omit `exp` entirely with `null`. */
+  expiresIn?: number | null;
+  notBefore?: number;
+  [claim: string]: unknown;
+}
+
+async function sign(
+  claims: TokenClaims,
+  header: { alg: string; kid?: string },
+  key: CryptoKey | Uint8Array,
+): Promise<string> {
+  const { sub, iss, aud, expiresIn = 600, notBefore, ...rest } = claims;
+  const jwt = new SignJWT(rest).setProtectedHeader(header).setIssuedAt();
+  if (sub !== undefined) jwt.setSubject(sub);
+  if (iss !== undefined) jwt.setIssuer(iss);
+  if (aud !== undefined) jwt.setAudience(aud);
+  if (expiresIn !== null) jwt.setExpirationTime(Math.floor(Date.now() / 1000) + expiresIn);
+  if (notBefore !== undefined) jwt.setNotBefore(Math.floor(Date.now() / 1000) + notBefore);
+  return jwt.sign(key);
+}
+
+export function signHs256(claims: TokenClaims, secret: string): Promise<string> {
+  return sign(claims, { alg: "HS256" }, new TextEncoder().encode(secret));
+}
+
+/**
+ * A local JWKS endpoint over real HTTP, as Better Auth's jwt plugin serves one:
+ * Ed25519 keys, `kid` = key id. Counts fetches so tests can see refetch limits.
+ */
+export class JwksServer {
+  fetches = 0;
+  private keys: { kid: string; privateKey: CryptoKey; publicJwk: JWK }[] = [];
+  private constructor(private readonly server: Server) {}
+
+  static async start(): Promise<JwksServer> {
+    const server = createServer();
+    const jwks = new JwksServer(server);
+    server.on("request", (_request, response) => {
+      jwks.fetches++;
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ keys: jwks.keys.map((key) => key.publicJwk) }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    await jwks.addKey("key-1");
+    return jwks;
+  }
+
+  get url(): string {
+    const { port } = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${port}/api/auth/jwks`;
+  }
+
+  /** Adds a key to the served set (rotation); it signs from now on when `kid` is passed. */
+  async addKey(kid: string): Promise<void> {
+    const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+    const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: "EdDSA", use: "sig" };
+    this.keys.push({ kid, privateKey, publicJwk });
+  }
+
+  /** A key the server does not publish: its tokens carry an unknown kid. */
+  async unpublishedSigner(kid: string) {
+    const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+    return (claims: TokenClaims) => sign(claims, { alg: "EdDSA", kid }, privateKey);
+  }
+
+  publicJwk(kid = "key-1"): JWK {
+    const key = this.keys.find((candidate) => candidate.kid === kid);
+    if (!key) throw new Error(`no key ${kid}`);
+    return key.publicJwk;
+  }
+
+  sign(claims: TokenClaims, kid = "key-1"): Promise<string> {
+    const key = this.keys.find((candidate) => candidate.kid === kid);
+    if (!key) throw new Error(`no key ${kid}`);
+    return sign(claims, { alg: "EdDSA", kid }, key.privateKey);
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+}
