@@ -58,6 +58,8 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
     ],
     exposedHeaders: ["X-Total-Count", "Location", "X-Request-Id", "ETag"],
     maxAge: 600,
+    // A plain OPTIONS (no preflight headers) is a harmless question: 204, not a text/plain 400.
+    strictPreflight: false,
   });
   await fastify.register(openapiPlugin);
 
@@ -71,6 +73,7 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
   await fastify.register(databasePlugin, {
     databaseUrl: config.databaseUrl,
     poolMax: config.poolMax,
+    queryTimeoutMs: config.queryTimeoutMs,
   });
   await fastify.register(authPlugin, {
     auth: config.auth,

@@ -19,6 +19,7 @@ const EnvSchema = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 1200 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 65536 }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
+  DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 2000 }),
   LOG_LEVEL: Type.Unsafe<(typeof LOG_LEVELS)[number]>({
     type: "string",
     enum: [...LOG_LEVELS],
@@ -46,6 +47,8 @@ export interface Config {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   poolMax: number;
+  /** Longest wait for a query's answer before the request fails with 503. */
+  queryTimeoutMs: number;
   logLevel: Env["LOG_LEVEL"];
 }
 
@@ -134,6 +137,7 @@ export function loadConfig(environment: Record<string, string> = readEnvironment
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     poolMax: env.DB_POOL_MAX,
+    queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
   };
 }

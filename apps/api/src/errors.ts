@@ -62,6 +62,7 @@ const UNAVAILABLE_ERROR_CODES = new Set([
 
 const UNAVAILABLE_MESSAGES = [
   "timeout exceeded when trying to connect",
+  "Query read timeout",
   "Connection terminated",
   "connection error and is not queryable",
   "Client was closed and is not queryable",

@@ -9,6 +9,12 @@ export interface PoolSettings {
   max?: number;
   /** How long a request may wait to connect before failing (so an outage fails fast). */
   connectionTimeoutMillis?: number;
+  /**
+   * How long a query may wait for its answer. Also catches a silent network partition,
+   * which would otherwise hang a request until the kernel gives up on the socket.
+   * A timed-out connection is discarded by the pool.
+   */
+  queryTimeoutMillis?: number;
   idleTimeoutMillis?: number;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
@@ -28,6 +34,8 @@ export function createDatabase(
     connectionString,
     max: settings.max ?? 10,
     connectionTimeoutMillis: settings.connectionTimeoutMillis ?? 2000,
+    query_timeout: settings.queryTimeoutMillis,
+    keepAlive: true,
     idleTimeoutMillis: settings.idleTimeoutMillis ?? 30_000,
     application_name: settings.applicationName ?? "tasklane",
   });

@@ -13,12 +13,14 @@ declare module "fastify" {
 export interface DatabasePluginOptions {
   databaseUrl: string;
   poolMax: number;
+  queryTimeoutMs: number;
 }
 
 export default fp<DatabasePluginOptions>(
   async function database(fastify: FastifyInstance, options) {
     const { db, pool } = createDatabase(options.databaseUrl, {
       max: options.poolMax,
+      queryTimeoutMillis: options.queryTimeoutMs,
       applicationName: "tasklane-api",
     });
     // An idle client's error (the server restarting) must not crash the process;

@@ -107,7 +107,10 @@ function messageOf(error: ErrorObject, siblings: ErrorObject[], root: string): s
         : `is not valid: expected ${String(schema.description ?? `a match for ${schema.pattern}`)}`;
     default: {
       // type, format, anyOf: describe what the field accepts.
-      if (error.data === undefined) return "is required";
+      // An absent body reaches validation as null (see the JSON body parser).
+      if (error.data === undefined || (error.instancePath === "" && error.data === null)) {
+        return "is required";
+      }
       if (siblings.some((e) => e.keyword === "format")) {
         const orNull = siblings.some((e) => e.keyword === "type" && typeOf(e) === "null");
         return `must be ${DATE_DESCRIPTION}${orNull ? " or null" : ""}`;
@@ -156,10 +159,19 @@ export default fp(
     fastify.setValidatorCompiler(({ schema, httpPart }) => {
       if (httpPart !== "body") return textAjv.compile(schema);
       const validate = bodyAjv.compile(schema);
+      if (!Type.IsOptional(schema)) return validate;
       // A body schema marked optional (PATCH .../complete) also accepts no body at all.
-      return Type.IsOptional(schema)
-        ? (data: unknown) => data === undefined || validate(data)
-        : validate;
+      // Fastify reads the errors off the function it was given, so they are copied over.
+      const validateOptional = (data: unknown) => {
+        // Fastify hands validators `null` for an absent body; a JSON `null` body never gets
+        // this far (the JSON parser refuses it), so null here means "no body".
+        if (data === undefined || data === null) return true;
+        const valid = validate(data);
+        validateOptional.errors = validate.errors;
+        return valid;
+      };
+      validateOptional.errors = null as typeof validate.errors;
+      return validateOptional;
     });
   },
   { name: "validation" },

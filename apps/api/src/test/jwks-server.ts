@@ -2,6 +2,8 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { exportJWK, generateKeyPair, type JWK, SignJWT } from "jose";
 
+type PrivateKey = Awaited<ReturnType<typeof generateKeyPair>>["privateKey"];
+
 export interface TokenClaims {
   sub?: string;
   email?: string;
@@ -17,7 +19,7 @@ export interface TokenClaims {
 async function sign(
   claims: TokenClaims,
   header: { alg: string; kid?: string },
-  key: CryptoKey | Uint8Array,
+  key: PrivateKey | Uint8Array,
 ): Promise<string> {
   const { sub, iss, aud, expiresIn = 600, notBefore, ...rest } = claims;
   const jwt = new SignJWT(rest).setProtectedHeader(header).setIssuedAt();
@@ -39,7 +41,7 @@ export function signHs256(claims: TokenClaims, secret: string): Promise<string> 
  */
 export class JwksServer {
   fetches = 0;
-  private keys: { kid: string; privateKey: CryptoKey; publicJwk: JWK }[] = [];
+  private keys: { kid: string; privateKey: PrivateKey; publicJwk: JWK }[] = [];
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<JwksServer> {
