@@ -18,7 +18,10 @@ const healthRoutes: FastifyPluginAsyncTypebox = async (fastify) => {
         summary: "Liveness and database reachability",
         tags: ["operations"],
         security: [],
-        response: { 200: HealthSchema, 503: HealthUnavailableSchema },
+        response: {
+          200: { ...HealthSchema, description: "API and database are up" },
+          503: { ...HealthUnavailableSchema, description: "The database is unreachable" },
+        },
       },
     },
     async (request, reply) => {

@@ -27,7 +27,10 @@ const statsRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
         tags: ["stats"],
         params: params({}),
         querystring: StatsQuerySchema,
-        response: { 200: StatsSchema, ...errors(401, 422, 429, 503) },
+        response: {
+          200: { ...StatsSchema, description: "Your statistics" },
+          ...errors(401, 422, 429, 503),
+        },
       },
     },
     async (request) => {

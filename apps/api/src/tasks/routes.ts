@@ -102,7 +102,10 @@ const tasksRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
         summary: "Get a task",
         tags,
         params: taskParams,
-        response: { 200: TaskSchema, ...errors(401, 404, 429, 503) },
+        response: {
+          200: { ...TaskSchema, description: "The task" },
+          ...errors(401, 404, 429, 503),
+        },
       },
     },
     async (request) => {
@@ -123,7 +126,10 @@ const tasksRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
           tags,
           params: taskParams,
           body: UpdateTaskSchema,
-          response: { 200: TaskSchema, ...errors(400, 401, 404, 413, 422, 429, 503) },
+          response: {
+            200: { ...TaskSchema, description: "The updated task" },
+            ...errors(400, 401, 404, 413, 422, 429, 503),
+          },
         },
       },
       async (request) => {
@@ -148,7 +154,10 @@ const tasksRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
         tags,
         params: taskParams,
         body: Type.Optional(CompleteTaskSchema),
-        response: { 200: TaskSchema, ...errors(400, 401, 404, 413, 422, 429, 503) },
+        response: {
+          200: { ...TaskSchema, description: "The updated task" },
+          ...errors(400, 401, 404, 413, 422, 429, 503),
+        },
       },
     },
     async (request) => {
