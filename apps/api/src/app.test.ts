@@ -5,7 +5,6 @@ import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, TEST_HS256_SECRET, type TestApp } from "./test/app";
-import { createCustomTestApp } from "./test/custom-app";
 
 const ALLOWED_ORIGINS = ["http://localhost:3000", "http://127.0.0.1:3000"];
 const MISSING_TASK = "01932e4a-0000-7000-8000-000000000000";
@@ -266,7 +265,7 @@ describe("CORS", () => {
     let custom: TestApp;
     beforeAll(async () => {
       custom = await createTestApp({
-        CORS_ORIGINS: "https://tasks.example.com,https://admin.example.com",
+        env: { CORS_ORIGINS: "https://tasks.example.com,https://admin.example.com" },
       });
     });
     afterAll(() => custom.close());
@@ -722,7 +721,7 @@ describe("rate limiting", () => {
   const LIMIT = 8;
   let limited: TestApp;
   beforeAll(async () => {
-    limited = await createTestApp({ RATE_LIMIT_PER_MINUTE: String(LIMIT) });
+    limited = await createTestApp({ env: { RATE_LIMIT_PER_MINUTE: String(LIMIT) } });
   });
   afterAll(() => limited.close());
 
@@ -845,7 +844,7 @@ describe("logs and 5xx responses", () => {
   const raw: string[] = [];
   let logged: TestApp;
   beforeAll(async () => {
-    logged = await createCustomTestApp({
+    logged = await createTestApp({
       env: { LOG_LEVEL: "trace" },
       logStream: { write: (line: string) => void raw.push(line) },
     });

@@ -226,7 +226,7 @@ describe("token validity", () => {
 describe("HS256 without JWT_SECRET", () => {
   let noSecret: TestApp;
   beforeAll(async () => {
-    noSecret = await createTestApp({ JWT_SECRET: "" });
+    noSecret = await createTestApp({ env: { JWT_SECRET: "" } });
   });
   afterAll(() => noSecret.close());
 
@@ -265,7 +265,7 @@ describe("issuer and audience", () => {
     const AUDIENCE = "tasklane-api";
     let strict: TestApp;
     beforeAll(async () => {
-      strict = await createTestApp({ JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE });
+      strict = await createTestApp({ env: { JWT_ISSUER: ISSUER, JWT_AUDIENCE: AUDIENCE } });
     });
     afterAll(() => strict.close());
 
@@ -297,7 +297,7 @@ describe("issuer and audience", () => {
     const BETTER_AUTH_URL = "http://auth.tasklane.test:3000";
     let betterAuth: TestApp;
     beforeAll(async () => {
-      betterAuth = await createTestApp({ BETTER_AUTH_URL });
+      betterAuth = await createTestApp({ env: { BETTER_AUTH_URL } });
     });
     afterAll(() => betterAuth.close());
 

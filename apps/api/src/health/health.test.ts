@@ -1,7 +1,6 @@
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import type { TestApp } from "../test/app";
-import { createCustomTestApp } from "../test/custom-app";
+import { createTestApp, type TestApp } from "../test/app";
 import { TcpProxy } from "../test/tcp-proxy";
 
 const HEALTHY = { status: "ok", database: "ok" };
@@ -18,7 +17,7 @@ const FAIL_FAST_MS = 3000;
 let t: TestApp;
 let proxy: TcpProxy;
 beforeAll(async () => {
-  t = await createCustomTestApp({
+  t = await createTestApp({
     databaseUrl: async (url) => {
       proxy = await TcpProxy.forDatabase(url);
       return proxy.rewrite(url);

@@ -22,22 +22,39 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /** Settings over the test defaults; "" means unset. */
+  env?: Record<string, string>;
+  /**
+   * The URL the app connects to, given the test database's real one (e.g. through a
+   * TcpProxy). The returned TestApp's `databaseUrl` stays the real one.
+   */
+  databaseUrl?: (realUrl: string) => string | Promise<string>;
+  /** Where the app's pino logger writes its JSON lines (LOG_LEVEL from env, default "info"). */
+  logStream?: { write(line: string): void };
+}
+
 /**
  * The real app on a fresh, migrated database of its own, trusting a local JWKS
- * (and HS256 with TEST_HS256_SECRET). `env` overrides any setting.
+ * (and HS256 with TEST_HS256_SECRET).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const database = await createTestDatabase();
   const jwks = await JwksServer.start();
   const config = loadConfig({
-    DATABASE_URL: database.url,
     AUTH_JWKS_URL: jwks.url,
     JWT_SECRET: TEST_HS256_SECRET,
-    LOG_LEVEL: "silent",
+    LOG_LEVEL: options.logStream ? "info" : "silent",
     RATE_LIMIT_PER_MINUTE: "0",
-    ...env,
+    ...options.env,
+    DATABASE_URL: options.databaseUrl ? await options.databaseUrl(database.url) : database.url,
   });
-  const fastify = Fastify(serverOptions(config));
+  const server = serverOptions(config);
+  const fastify = Fastify(
+    options.logStream
+      ? { ...server, logger: { ...(server.logger as object), stream: options.logStream } }
+      : server,
+  );
   await fastify.register(app, { config });
   await fastify.ready();
 
