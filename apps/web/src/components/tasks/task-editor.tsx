@@ -1,0 +1,223 @@
+"use client";
+
+import {
+  TAG_MAX_LENGTH,
+  TAGS_MAX_COUNT,
+  TASK_CATEGORIES,
+  TASK_PRIORITIES,
+  TASK_STATUSES,
+  type Task,
+  type UpdateTask,
+} from "@tasklane/contract";
+import { type FormEvent, useEffect, useRef, useState } from "react";
+import { Field } from "@/components/field";
+import { describeApiFailure, type Problem } from "@/lib/api-errors";
+import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS } from "@/lib/labels";
+import { changesFromDraft, draftFromTask, type TaskDraft } from "@/lib/task-draft";
+
+/**
+ * Edits every field of a task in a modal dialog (the native <dialog>: focus stays inside, Escape
+ * closes it, and focus returns to the button that opened it).
+ */
+export function TaskEditor({
+  task,
+  timeZone,
+  onSave,
+  onClose,
+}: {
+  task: Task;
+  timeZone: string;
+  onSave: (changes: UpdateTask) => Promise<void>;
+  onClose: () => void;
+}) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const [draft, setDraft] = useState<TaskDraft>(() => draftFromTask(task, timeZone));
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [pending, setPending] = useState(false);
+
+  useEffect(() => {
+    const dialog = dialogRef.current;
+    if (dialog && !dialog.open) dialog.showModal();
+  }, []);
+
+  // Closing goes through the dialog itself, so the browser returns focus to the opener;
+  // its close event then tells the parent.
+  const close = () => dialogRef.current?.close();
+
+  const set = <Key extends keyof TaskDraft>(key: Key, value: TaskDraft[Key]) =>
+    setDraft((current) => ({ ...current, [key]: value }));
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    const changes = changesFromDraft(task, draft, timeZone);
+    if (Object.keys(changes).length === 0) {
+      close();
+      return;
+    }
+    setPending(true);
+    setProblem(null);
+    try {
+      await onSave(changes);
+      close();
+    } catch (error) {
+      const described = describeApiFailure(error);
+      setProblem(described);
+      setPending(false);
+      const firstField = Object.keys(described.fieldErrors)[0];
+      const target = firstField === "due_date" ? "edit-due-date" : `edit-${firstField}`;
+      document.getElementById(target)?.focus();
+    }
+  }
+
+  const fieldError = (field: string) => problem?.fieldErrors[field];
+  const formWide =
+    problem && Object.keys(problem.fieldErrors).length === 0 ? problem.message : null;
+
+  return (
+    <dialog ref={dialogRef} className="dialog" aria-labelledby="edit-heading" onClose={onClose}>
+      <form className="dialog-body form" onSubmit={submit} noValidate>
+        <div className="dialog-header">
+          <h2 id="edit-heading">Edit task</h2>
+          <button
+            type="button"
+            className="button button-small button-quiet"
+            onClick={close}
+            aria-label="Close"
+          >
+            ×
+          </button>
+        </div>
+        {formWide ? (
+          <p className="alert" role="alert">
+            {formWide}
+          </p>
+        ) : null}
+        <Field id="edit-title" label="Title" error={fieldError("title")}>
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              required
+              value={draft.title}
+              onChange={(event) => set("title", event.target.value)}
+            />
+          )}
+        </Field>
+        <Field id="edit-description" label="Description" error={fieldError("description")}>
+          {(control) => (
+            <textarea
+              {...control}
+              className="textarea"
+              value={draft.description}
+              onChange={(event) => set("description", event.target.value)}
+            />
+          )}
+        </Field>
+        <div className="form-row">
+          <Field id="edit-status" label="Status" error={fieldError("status")}>
+            {(control) => (
+              <select
+                {...control}
+                className="select"
+                value={draft.status}
+                onChange={(event) => set("status", event.target.value as TaskDraft["status"])}
+              >
+                {TASK_STATUSES.map((status) => (
+                  <option key={status} value={status}>
+                    {STATUS_LABELS[status]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="edit-priority" label="Priority" error={fieldError("priority")}>
+            {(control) => (
+              <select
+                {...control}
+                className="select"
+                value={draft.priority}
+                onChange={(event) => set("priority", event.target.value as TaskDraft["priority"])}
+              >
+                {TASK_PRIORITIES.map((priority) => (
+                  <option key={priority} value={priority}>
+                    {PRIORITY_LABELS[priority]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field id="edit-category" label="Category" error={fieldError("category")}>
+            {(control) => (
+              <select
+                {...control}
+                className="select"
+                value={draft.category}
+                onChange={(event) => set("category", event.target.value as TaskDraft["category"])}
+              >
+                {TASK_CATEGORIES.map((category) => (
+                  <option key={category} value={category}>
+                    {CATEGORY_LABELS[category]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        </div>
+        <Field
+          id="edit-tags"
+          label="Tags"
+          hint={`Separate tags with commas (up to ${TAGS_MAX_COUNT}, ${TAG_MAX_LENGTH} characters each).`}
+          error={fieldError("tags")}
+        >
+          {(control) => (
+            <input
+              {...control}
+              className="input"
+              autoComplete="off"
+              value={draft.tags}
+              onChange={(event) => set("tags", event.target.value)}
+            />
+          )}
+        </Field>
+        <div className="form-row">
+          <Field
+            id="edit-due-date"
+            label="Due date"
+            hint="Leave empty for no due date."
+            error={fieldError("due_date")}
+          >
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                type="date"
+                value={draft.dueDate}
+                onChange={(event) => set("dueDate", event.target.value)}
+              />
+            )}
+          </Field>
+          <Field id="edit-due-time" label="Time (optional)" hint="Without a time: end of the day.">
+            {(control) => (
+              <input
+                {...control}
+                className="input"
+                type="time"
+                value={draft.dueTime}
+                disabled={draft.dueDate === ""}
+                onChange={(event) => set("dueTime", event.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+        <div className="form-actions">
+          <button type="button" className="button" onClick={close}>
+            Cancel
+          </button>
+          <button type="submit" className="button button-primary" disabled={pending}>
+            {pending ? "Saving…" : "Save changes"}
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
