@@ -38,6 +38,8 @@ export function TaskEditor({
   useEffect(() => {
     const dialog = dialogRef.current;
     if (dialog && !dialog.open) dialog.showModal();
+    // Start in the title rather than on the close button showModal would pick.
+    document.getElementById("edit-title")?.focus();
   }, []);
 
   // Closing goes through the dialog itself, so the browser returns focus to the opener;
