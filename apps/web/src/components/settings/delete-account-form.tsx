@@ -7,7 +7,7 @@ import { type AuthProblem, describeAuthFailure } from "@/lib/auth-errors";
 import { apiTokens, authClient } from "@/lib/browser-session";
 
 /** Deletes the account after the password is confirmed; the database cascades to every task. */
-export function DeleteAccountForm() {
+export function DeleteAccountForm({ email }: { email: string }) {
   const [password, setPassword] = useState("");
   const [problem, setProblem] = useState<AuthProblem | null>(null);
   const [pending, setPending] = useState(false);
@@ -34,6 +34,8 @@ export function DeleteAccountForm() {
 
   return (
     <form className="form" onSubmit={submit} noValidate>
+      {/* Tells password managers which account the password belongs to. */}
+      <input type="email" autoComplete="username" value={email} readOnly hidden />
       {problem && !problem.field ? (
         <p className="alert" role="alert">
           {problem.message}

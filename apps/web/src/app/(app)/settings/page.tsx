@@ -34,7 +34,7 @@ export default async function SettingsPage() {
           Deleting your account removes it and every one of your tasks for good. You will be signed
           out everywhere.
         </p>
-        <DeleteAccountForm />
+        <DeleteAccountForm email={user.email} />
       </section>
     </>
   );
