@@ -1,9 +1,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
+import {
+  ensureWebBuild,
+  nextBin,
+  productionEnvironment,
+  webRoot,
+} from "../apps/web/scripts/ensure-build";
 import { runMigrations } from "../packages/db/src/migrate";
 import { type EmbeddedPostgres, PortInUseError, startEmbeddedPostgres } from "./embedded-postgres";
 
@@ -17,15 +25,23 @@ const DEFAULT_EMBEDDED_PORT = 54329;
 
 interface Service {
   name: string;
-  /** Arguments to `node`, run from the repository root. */
+  /** Arguments to `node`. */
   args: string[];
+  /** Where it runs; the repository root when absent. */
+  cwd?: string;
+  /** Its environment; the stack's when absent. */
+  env?: NodeJS.ProcessEnv;
   /** Where it listens; the banner waits until it accepts connections. */
   host: string;
   port: number;
+  /** The address to show, when it is not simply http://host:port. */
+  url?: string;
 }
 
 /** Everything `npm start` runs besides the database. */
 function services(env: NodeJS.ProcessEnv): Service[] {
+  const webHost = env.WEB_HOST || "127.0.0.1";
+  const webPort = Number(env.WEB_PORT || 3000);
   return [
     {
       name: "API",
@@ -33,7 +49,68 @@ function services(env: NodeJS.ProcessEnv): Service[] {
       host: env.API_HOST ?? "127.0.0.1",
       port: Number(env.API_PORT ?? 8000),
     },
+    {
+      name: "Web app",
+      args: [nextBin, "start", "--hostname", webHost, "--port", String(webPort)],
+      cwd: webRoot,
+      env: productionEnvironment(env as Record<string, string>),
+      host: webHost,
+      port: webPort,
+      url: env.BETTER_AUTH_URL,
+    },
   ];
+}
+
+const LOOPBACK_TWINS: Record<string, string> = { localhost: "127.0.0.1", "127.0.0.1": "localhost" };
+
+/**
+ * The settings the API and the web app must agree on, filled in where the environment leaves
+ * them out: the web app's URL (the JWT issuer and audience the API checks), the browser origins
+ * the API allows, where the browser finds the API, and Better Auth's secret.
+ */
+async function stackSettings(env: NodeJS.ProcessEnv): Promise<Record<string, string>> {
+  // `||`, not `??`: an empty value copied from .env.example means "not set".
+  const webUrl = (env.BETTER_AUTH_URL || `http://localhost:${env.WEB_PORT || 3000}`).replace(
+    /\/+$/,
+    "",
+  );
+  const settings: Record<string, string> = { BETTER_AUTH_URL: webUrl };
+  if (!env.CORS_ORIGINS) {
+    let origin: URL;
+    try {
+      origin = new URL(webUrl);
+    } catch {
+      throw new Error(`BETTER_AUTH_URL must be an http(s) URL, got "${webUrl}".`);
+    }
+    // The origin people open, and the same under the other loopback name.
+    const twin = LOOPBACK_TWINS[origin.hostname];
+    const origins = [origin.origin];
+    if (twin) origins.push(origin.origin.replace(origin.hostname, twin));
+    settings.CORS_ORIGINS = origins.join(",");
+  }
+  if (!env.NEXT_PUBLIC_API_URL) {
+    const apiHost =
+      env.API_HOST && !["0.0.0.0", "::"].includes(env.API_HOST) ? env.API_HOST : "127.0.0.1";
+    const host = apiHost.includes(":") ? `[${apiHost}]` : apiHost;
+    settings.NEXT_PUBLIC_API_URL = `http://${host}:${env.API_PORT || 8000}`;
+  }
+  if (!env.BETTER_AUTH_SECRET) settings.BETTER_AUTH_SECRET = await storedAuthSecret();
+  return settings;
+}
+
+/**
+ * Better Auth's secret, generated on first start and kept in .data/ (readable by the owner only):
+ * it must stay the same, since it encrypts the token signing keys stored in the database.
+ */
+async function storedAuthSecret(): Promise<string> {
+  const file = path.join(repoRoot, ".data", "better-auth-secret");
+  const stored = await readFile(file, "utf8").catch(() => "");
+  if (stored.trim() !== "") return stored.trim();
+  const secret = randomBytes(32).toString("base64url");
+  await mkdir(path.dirname(file), { recursive: true });
+  await writeFile(file, `${secret}\n`, { mode: 0o600 });
+  console.log(`Generated BETTER_AUTH_SECRET in ${path.relative(repoRoot, file)}.`);
+  return secret;
 }
 
 interface RunningService {
@@ -99,8 +176,13 @@ async function superviseStack(): Promise<never> {
   try {
     database = await prepareDatabase();
     if (!stopSignal) await runMigrations(database.url);
+    if (!stopSignal) await ensureWebBuild();
     if (!stopSignal) {
-      const env = { ...process.env, DATABASE_URL: database.url };
+      const env = {
+        ...process.env,
+        ...(await stackSettings(process.env)),
+        DATABASE_URL: database.url,
+      };
       running = services(env).map((service) => startService(service, env));
       void announceWhenReady(running, database);
       const outcome = await Promise.race([stopRequested, ...running.map((r) => r.exited)]);
@@ -176,8 +258,8 @@ async function ensureDatabaseExists(adminUrl: string, name: string): Promise<voi
 
 function startService(service: Service, env: NodeJS.ProcessEnv): RunningService {
   const child = spawn(process.execPath, service.args, {
-    cwd: repoRoot,
-    env,
+    cwd: service.cwd ?? repoRoot,
+    env: service.env ?? env,
     stdio: ["ignore", "inherit", "inherit"],
   });
   const exited = new Promise<Awaited<RunningService["exited"]>>((resolve) => {
@@ -219,11 +301,15 @@ async function announceWhenReady(
   if (!ready) return;
   const width = Math.max(...running.map(({ service }) => service.name.length), "Database".length);
   const lines = [
-    ...running.map(({ service }) => `${service.name.padEnd(width)}  ${httpUrl(service)}`),
+    ...running.map(
+      ({ service }) => `${service.name.padEnd(width)}  ${service.url ?? httpUrl(service)}`,
+    ),
     `${"Database".padEnd(width)}  ${database.description}`,
   ];
+  const web = running.find(({ service }) => service.url);
+  const open = web ? `  Open ${web.service.url} in your browser.\n\n` : "";
   console.log(
-    `\n  Tasklane is running\n\n${lines.map((line) => `  ${line}`).join("\n")}\n\n  Press Ctrl-C to stop.\n`,
+    `\n  Tasklane is running\n\n${lines.map((line) => `  ${line}`).join("\n")}\n\n${open}  Press Ctrl-C to stop.\n`,
   );
 }
 

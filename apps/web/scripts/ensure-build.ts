@@ -49,7 +49,7 @@ export function webBuildIsStale(): boolean {
  * sets "test", which Next.js refuses to build with and Better Auth treats differently).
  */
 export function productionEnvironment(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1", ...extra };
+  return { ...process.env, ...extra, NODE_ENV: "production", NEXT_TELEMETRY_DISABLED: "1" };
 }
 
 /** Runs `next build` for apps/web unless the existing build is up to date. */
