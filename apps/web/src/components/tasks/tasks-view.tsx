@@ -41,10 +41,20 @@ function withCompleted(task: Task, completed: boolean): Task {
 export function TasksView() {
   const api = useApi();
   const searchParams = useSearchParams();
-  const filters = useMemo(
+  const urlFilters = useMemo(
     () => filtersFromSearchParams(new URLSearchParams(searchParams.toString())),
     [searchParams],
   );
+  // The URL is the filters' home (bookmarks, back and forward). A copy in state lets a control
+  // show its new value at once, before the router reports the URL change.
+  const [filters, setFilters] = useState(urlFilters);
+  useEffect(() => {
+    // Follow the URL when it changes by itself (back/forward), but not to a stale report of
+    // one of our own changes when newer ones have been made since.
+    if (searchParams.toString() === new URLSearchParams(window.location.search).toString()) {
+      setFilters(urlFilters);
+    }
+  }, [searchParams, urlFilters]);
   const [timeZone] = useState(browserTimeZone);
   const [page, setPage] = useState<TaskPageState | null>(null);
   const [problem, setProblem] = useState<Problem | null>(null);
@@ -54,10 +64,11 @@ export function TasksView() {
   const [now, setNow] = useState(() => new Date());
   const { toasts, show, dismiss } = useToasts();
 
-  // The URL is the filters' only home: changing a filter changes the URL, and the list follows.
   const changeFilters = useCallback(
     (change: Partial<TaskFilters>, history: "push" | "replace" = "push") => {
-      const query = filtersToSearchParams(updateFilters(filters, change)).toString();
+      const next = updateFilters(filters, change);
+      setFilters(next);
+      const query = filtersToSearchParams(next).toString();
       const url = `${window.location.pathname}${query ? `?${query}` : ""}`;
       if (history === "push") window.history.pushState(null, "", url);
       else window.history.replaceState(null, "", url);
