@@ -34,8 +34,27 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
 }
 `;
 
-/** A copy of the repository's start scripts with a stub API, sharing its packages and node_modules. */
-async function createRepositoryWithStubApi(): Promise<string> {
+// Stands in for the web app's build helper: no build, and `next start` is a plain HTTP server.
+const STUB_WEB_BUILD = `
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+export const webRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const nextBin = path.join(webRoot, "scripts", "stub-next.mjs");
+export const productionEnvironment = (extra = {}) => ({ ...process.env, ...extra });
+export async function ensureWebBuild() {}
+`;
+const STUB_NEXT = `
+import http from "node:http";
+const args = process.argv.slice(2);
+const option = (name) => args[args.indexOf(name) + 1];
+const server = http.createServer((_request, response) => response.end("web"));
+server.listen(Number(option("--port")), option("--hostname"));
+console.log(\`stub web: BETTER_AUTH_SECRET \${process.env.BETTER_AUTH_SECRET ? "set" : "missing"}\`);
+for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => server.close(() => process.exit(0)));
+`;
+
+/** A copy of the repository's start scripts with stub services, sharing its packages and node_modules. */
+async function createRepositoryWithStubServices(): Promise<string> {
   const root = await mkdtemp(path.join(os.tmpdir(), "tasklane-start-test-"));
   // Embedded PostgreSQL runs as the postgres user under root and must reach .data inside.
   await chmod(root, 0o755);
@@ -46,6 +65,9 @@ async function createRepositoryWithStubApi(): Promise<string> {
   }
   await mkdir(path.join(root, "apps/api/src"), { recursive: true });
   await writeFile(path.join(root, "apps/api/src/server.ts"), STUB_SERVER);
+  await mkdir(path.join(root, "apps/web/scripts"), { recursive: true });
+  await writeFile(path.join(root, "apps/web/scripts/ensure-build.ts"), STUB_WEB_BUILD);
+  await writeFile(path.join(root, "apps/web/scripts/stub-next.mjs"), STUB_NEXT);
   return root;
 }
 
@@ -95,7 +117,7 @@ describe("npm start", () => {
   let run: StartRun | undefined;
 
   beforeEach(async () => {
-    root = await createRepositoryWithStubApi();
+    root = await createRepositoryWithStubServices();
   });
 
   afterEach(async () => {
@@ -106,11 +128,12 @@ describe("npm start", () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it("runs embedded PostgreSQL and the API, and on Ctrl-C stops the API before the database", async () => {
+  it("runs embedded PostgreSQL, the API and the web app, and on Ctrl-C stops them before the database", async () => {
     const apiPort = await freePort();
     run = runStart(root, {
       API_HOST: "127.0.0.1",
       API_PORT: String(apiPort),
+      WEB_PORT: String(await freePort()),
       EMBEDDED_PG_PORT: String(await freePort()),
     });
 
@@ -118,6 +141,8 @@ describe("npm start", () => {
     expect(run.output()).toContain("stub: database tasklane with 0 tasks");
     expect(run.output()).toContain(`http://127.0.0.1:${apiPort}`);
     expect(run.output()).toContain("data in .data/postgres/");
+    // A secret is generated on first start and kept with the data.
+    expect(run.output()).toContain("stub web: BETTER_AUTH_SECRET set");
 
     process.kill(-(run.child.pid as number), "SIGINT");
     expect(await run.exitCode).toBe(0);
@@ -131,6 +156,7 @@ describe("npm start", () => {
         DATABASE_URL: database.url,
         API_HOST: "127.0.0.1",
         API_PORT: String(await freePort()),
+        WEB_PORT: String(await freePort()),
         STUB_CRASH: "1",
       });
       expect(await run.exitCode).toBe(1);
