@@ -12,6 +12,12 @@ export function Nullable<T extends TSchema>(schema: T) {
   return Type.Union([schema, Type.Null()]);
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export function isUuid(value: string): boolean {
+  return UUID.test(value);
+}
+
 /** PostgreSQL text cannot hold NUL, and no user means one: such strings are refused at the edge. */
 export const NO_NUL_PATTERN = "^[^\\u0000]*$";
 

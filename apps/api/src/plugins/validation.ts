@@ -3,6 +3,7 @@ import {
   type FieldError,
   isDate,
   isDateTime,
+  isUuid,
   NO_NUL_PATTERN,
   READ_ONLY_TASK_FIELDS,
 } from "@tasklane/contract";
@@ -14,10 +15,7 @@ import { Type } from "typebox";
 const shared: Options = { allErrors: true, verbose: true, strict: true };
 
 function withFormats(ajv: Ajv): Ajv {
-  return ajv
-    .addFormat("date", isDate)
-    .addFormat("date-time", isDateTime)
-    .addFormat("uuid", /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  return ajv.addFormat("date", isDate).addFormat("date-time", isDateTime).addFormat("uuid", isUuid);
 }
 
 // Bodies are JSON: no coercion ("title": 12345 is an error, not "12345") and nothing removed
@@ -30,7 +28,6 @@ const textAjv = withFormats(
 );
 
 const READ_ONLY = new Set<string>(READ_ONLY_TASK_FIELDS);
-const DATE_DESCRIPTION = DATE_OR_DATE_TIME;
 
 function fieldOf(error: ErrorObject, root: string): string {
   const path = error.instancePath
@@ -113,7 +110,7 @@ function messageOf(error: ErrorObject, siblings: ErrorObject[], root: string): s
       }
       if (siblings.some((e) => e.keyword === "format")) {
         const orNull = siblings.some((e) => e.keyword === "type" && typeOf(e) === "null");
-        return `must be ${DATE_DESCRIPTION}${orNull ? " or null" : ""}`;
+        return `must be ${DATE_OR_DATE_TIME}${orNull ? " or null" : ""}`;
       }
       const types = siblings.filter((e) => e.keyword === "type").map(typeOf);
       return types.length > 0

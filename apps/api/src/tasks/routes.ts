@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
 import {
   CompleteTaskSchema,
   CreateTaskSchema,
+  isUuid,
   ListTasksQuerySchema,
   parseDateOrDateTime,
   TaskListSchema,
@@ -14,11 +15,9 @@ import { type RouteFamilyOptions, routeFamily } from "../family";
 import { toTaskChanges, trimTaskBody } from "./input";
 import { completeTask, createTask, deleteTask, getTask, listTasks, updateTask } from "./queries";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** A malformed id names no task: the same 404 as a missing or foreign one. */
 function taskId(id: string): string {
-  if (!UUID.test(id)) throw taskNotFound();
+  if (!isUuid(id)) throw taskNotFound();
   return id.toLowerCase();
 }
 
