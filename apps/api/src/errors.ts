@@ -46,6 +46,12 @@ export const taskNotFound = () => new HttpError(404, "not_found", "task not foun
 export const databaseUnavailable = () =>
   new HttpError(503, "service_unavailable", "database unavailable");
 
+/** A task insert refused by task.user_id's foreign key: the user row is gone. */
+export function isMissingUser(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string; constraint?: string } }).cause;
+  return cause?.code === "23503" && cause.constraint === "task_user_id_user_id_fk";
+}
+
 const UNAVAILABLE_ERROR_CODES = new Set([
   "ECONNREFUSED",
   "ECONNRESET",

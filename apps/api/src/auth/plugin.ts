@@ -10,12 +10,17 @@ declare module "fastify" {
   interface FastifyRequest {
     /** The authenticated user's id (the token's `sub`); set by `authenticate`. */
     userId: string;
+    /** The verified token's identity claims; set by `authenticate`. */
+    identity: VerifiedToken | null;
   }
   interface FastifyInstance {
     /** onRequest hook for /api routes: bearer token, rate limit, path user check, user row. */
     authenticate: (request: FastifyRequest) => Promise<void>;
-    /** Called when a write finds the user row gone (account deleted meanwhile). */
-    forgetUser: (userId: string) => void;
+    /**
+     * Gives the request's user a `user` row again, for a write that found it gone (the account
+     * was deleted after the row was cached as present).
+     */
+    restoreUser: (request: FastifyRequest) => Promise<void>;
   }
 }
 
@@ -80,8 +85,16 @@ export default fp<AuthPluginOptions>(
       }
     }
 
+    async function provision(identity: VerifiedToken) {
+      await ensureUser(fastify.db, identity);
+      knownUsers.add(identity.userId);
+    }
+
     fastify.decorateRequest("userId", "");
-    fastify.decorate("forgetUser", (userId: string) => knownUsers.forget(userId));
+    fastify.decorateRequest("identity", null);
+    fastify.decorate("restoreUser", async (request: FastifyRequest) => {
+      if (request.identity) await provision(request.identity);
+    });
     fastify.decorate("authenticate", async (request: FastifyRequest) => {
       let token: VerifiedToken;
       try {
@@ -92,16 +105,14 @@ export default fp<AuthPluginOptions>(
         throw unauthorized(error.reason);
       }
       request.userId = token.userId;
+      request.identity = token;
       await enforce(limiters?.user, request);
 
       const pathUserId = (request.params as { user_id?: string }).user_id;
       if (pathUserId !== undefined && pathUserId !== token.userId) {
         throw new HttpError(403, "forbidden", "this path belongs to another user");
       }
-      if (!knownUsers.has(token.userId)) {
-        await ensureUser(fastify.db, token);
-        knownUsers.add(token.userId);
-      }
+      if (!knownUsers.has(token.userId)) await provision(token);
     });
   },
   { name: "auth", dependencies: ["database"] },

@@ -42,8 +42,4 @@ export class KnownUsers {
     if (this.ids.size >= this.capacity) this.ids.clear();
     this.ids.add(id);
   }
-
-  forget(id: string): void {
-    this.ids.delete(id);
-  }
 }

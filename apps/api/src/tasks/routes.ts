@@ -10,7 +10,7 @@ import {
   UpdateTaskSchema,
 } from "@tasklane/contract";
 import { Type } from "typebox";
-import { taskNotFound } from "../errors";
+import { isMissingUser, taskNotFound } from "../errors";
 import { type RouteFamilyOptions, routeFamily } from "../family";
 import { toTaskChanges, trimTaskBody } from "./input";
 import { completeTask, createTask, deleteTask, getTask, listTasks, updateTask } from "./queries";
@@ -83,10 +83,14 @@ const tasksRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
       },
     },
     async (request, reply) => {
-      const changes = toTaskChanges(request.body);
-      const task = await createTask(db, {
+      const params = {
         userId: request.userId,
-        changes: { ...changes, title: request.body.title },
+        changes: { ...toTaskChanges(request.body), title: request.body.title },
+      };
+      const task = await createTask(db, params).catch(async (error: unknown) => {
+        if (!isMissingUser(error)) throw error;
+        await fastify.restoreUser(request);
+        return createTask(db, params);
       });
       const collection = request.url.split("?")[0]?.replace(/\/+$/, "");
       return reply.code(201).header("location", `${collection}/${task.id}`).send(task);

@@ -1,4 +1,5 @@
 import type { Task } from "@tasklane/contract";
+import { withPgClient } from "@tasklane/db/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "../test/app";
 
@@ -363,5 +364,28 @@ describe("isolation between users", () => {
       expect(response.statusCode).toBe(404);
       expect(response.json()).toMatchObject({ error_type: "not_found" });
     }
+  });
+});
+
+describe("a user whose row disappears (account deleted while a token is still valid)", () => {
+  it("gets the row back on the next create instead of an error, as for a first request", async () => {
+    const user = "vanishing-user";
+    await create(user, { title: "before" });
+    await withPgClient(t.databaseUrl, (client) =>
+      client.query(`DELETE FROM "user" WHERE id = $1`, [user]),
+    );
+
+    const listed = await t.as(user, { method: "GET", url: "/api/tasks" });
+    expect(listed.json()).toEqual([]);
+    const created = await t.as(user, {
+      method: "POST",
+      url: "/api/tasks",
+      payload: { title: "after" },
+    });
+    expect(created.statusCode, created.body).toBe(201);
+    const { rows } = await withPgClient(t.databaseUrl, (client) =>
+      client.query(`SELECT id FROM "user" WHERE id = $1`, [user]),
+    );
+    expect(rows).toEqual([{ id: user }]);
   });
 });
