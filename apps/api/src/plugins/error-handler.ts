@@ -1,7 +1,17 @@
+import type { ErrorType } from "@tasklane/contract";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import { databaseUnavailable, HttpError, isDatabaseUnavailable, validationError } from "../errors";
 import { fieldErrorsOf } from "./validation";
+
+const CLIENT_ERROR_TYPES: Record<number, ErrorType> = {
+  401: "unauthorized",
+  403: "forbidden",
+  404: "not_found",
+  413: "payload_too_large",
+  422: "validation_error",
+  429: "rate_limited",
+};
 
 /** Maps Fastify's own errors (body parser, limits, validation) onto the contract's. */
 function fromFrameworkError(error: FastifyError): HttpError | null {
@@ -26,11 +36,8 @@ function fromFrameworkError(error: FastifyError): HttpError | null {
   }
   if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
     // Any other client error Fastify raises (e.g. an aborted upload): keep its status, not its wording.
-    return new HttpError(
-      error.statusCode,
-      error.statusCode === 404 ? "not_found" : "bad_request",
-      "bad request",
-    );
+    const errorType = CLIENT_ERROR_TYPES[error.statusCode] ?? "bad_request";
+    return new HttpError(error.statusCode, errorType, errorType.replaceAll("_", " "));
   }
   return null;
 }
