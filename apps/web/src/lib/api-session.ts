@@ -2,17 +2,19 @@
 // later cannot read a stored one), fetched from Better Auth's /api/auth/token with the session
 // cookie, and fetched again shortly before it expires or when the API refuses it.
 
+import { decodeJwt } from "jose";
+
 /** Refresh this long before `exp`, so a token never expires between fetching and use. */
 export const REFRESH_MARGIN_MS = 60_000;
 
-/** The `exp` of a JWT in epoch milliseconds, or 0 when it cannot be read (use once, then refresh). */
+/**
+ * The `exp` of a JWT in epoch milliseconds, or 0 when it cannot be read (use once, then refresh).
+ * Only read, not verified: the API verifies the token; this only decides when to fetch a new one.
+ */
 export function jwtExpiry(token: string): number {
-  const payload = token.split(".")[1];
-  if (payload === undefined) return 0;
   try {
-    const base64 = payload.replace(/-/g, "+").replace(/_/g, "/");
-    const claims = JSON.parse(atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, "=")));
-    return typeof claims.exp === "number" ? claims.exp * 1000 : 0;
+    const { exp } = decodeJwt(token);
+    return typeof exp === "number" ? exp * 1000 : 0;
   } catch {
     return 0;
   }
