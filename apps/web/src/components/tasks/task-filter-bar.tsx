@@ -53,6 +53,77 @@ function toggle<T>(list: T[], value: T): T[] {
   return list.includes(value) ? list.filter((item) => item !== value) : [...list, value];
 }
 
+/** A checkbox chip for each option; any number of them can be on. */
+function ChipGroup<Option extends string>({
+  legend,
+  options,
+  labels,
+  selected,
+  onChange,
+}: {
+  legend: string;
+  options: readonly Option[];
+  labels: Record<Option, string>;
+  selected: Option[];
+  onChange: (selected: Option[]) => void;
+}) {
+  return (
+    <fieldset className="chip-group">
+      <legend>{legend}</legend>
+      <div className="chips">
+        {options.map((option) => (
+          <label key={option} className="chip">
+            <input
+              type="checkbox"
+              checked={selected.includes(option)}
+              onChange={() => onChange(toggle(selected, option))}
+            />
+            <span>{labels[option]}</span>
+          </label>
+        ))}
+      </div>
+    </fieldset>
+  );
+}
+
+/** A labelled select of one of `options`. */
+function FilterSelect<Option extends string>({
+  id,
+  label,
+  options,
+  labels,
+  value,
+  onChange,
+}: {
+  id: string;
+  label: string;
+  options: readonly Option[];
+  labels: Record<Option, string>;
+  value: Option;
+  onChange: (value: Option) => void;
+}) {
+  return (
+    <div className="field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      <select
+        id={id}
+        className="select"
+        value={value}
+        // The select only offers `options`.
+        onChange={(event) => onChange(event.target.value as Option)}
+      >
+        {options.map((option) => (
+          <option key={option} value={option}>
+            {labels[option]}
+          </option>
+        ))}
+      </select>
+    </div>
+  );
+}
+
 export function TaskFilterBar({
   filters,
   onChange,
@@ -113,36 +184,20 @@ export function TaskFilterBar({
         </button>
       </div>
       <div className="filters" id="filter-panel" hidden={!open}>
-        <fieldset className="chip-group">
-          <legend>Priority</legend>
-          <div className="chips">
-            {TASK_PRIORITIES.map((priority) => (
-              <label key={priority} className="chip">
-                <input
-                  type="checkbox"
-                  checked={filters.priorities.includes(priority)}
-                  onChange={() => onChange({ priorities: toggle(filters.priorities, priority) })}
-                />
-                <span>{PRIORITY_LABELS[priority]}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
-        <fieldset className="chip-group">
-          <legend>Category</legend>
-          <div className="chips">
-            {TASK_CATEGORIES.map((category) => (
-              <label key={category} className="chip">
-                <input
-                  type="checkbox"
-                  checked={filters.categories.includes(category)}
-                  onChange={() => onChange({ categories: toggle(filters.categories, category) })}
-                />
-                <span>{CATEGORY_LABELS[category]}</span>
-              </label>
-            ))}
-          </div>
-        </fieldset>
+        <ChipGroup
+          legend="Priority"
+          options={TASK_PRIORITIES}
+          labels={PRIORITY_LABELS}
+          selected={filters.priorities}
+          onChange={(priorities) => onChange({ priorities })}
+        />
+        <ChipGroup
+          legend="Category"
+          options={TASK_CATEGORIES}
+          labels={CATEGORY_LABELS}
+          selected={filters.categories}
+          onChange={(categories) => onChange({ categories })}
+        />
         <div className="field">
           <label className="field-label" htmlFor="filter-tag">
             Tag
@@ -157,57 +212,30 @@ export function TaskFilterBar({
             onChange={(event) => setTag(event.target.value)}
           />
         </div>
-        <div className="field">
-          <label className="field-label" htmlFor="filter-due">
-            Due
-          </label>
-          <select
-            id="filter-due"
-            className="select"
-            value={filters.due}
-            onChange={(event) => onChange({ due: event.target.value as TaskFilters["due"] })}
-          >
-            {DUE_FILTERS.map((due) => (
-              <option key={due} value={due}>
-                {DUE_FILTER_LABELS[due]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor="filter-sort">
-            Sort by
-          </label>
-          <select
-            id="filter-sort"
-            className="select"
-            value={filters.sort}
-            onChange={(event) => onChange({ sort: event.target.value as TaskFilters["sort"] })}
-          >
-            {TASK_SORT_FIELDS.map((sort) => (
-              <option key={sort} value={sort}>
-                {SORT_LABELS[sort]}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label className="field-label" htmlFor="filter-order">
-            Order
-          </label>
-          <select
-            id="filter-order"
-            className="select"
-            value={filters.order}
-            onChange={(event) => onChange({ order: event.target.value as TaskFilters["order"] })}
-          >
-            {(["desc", "asc"] as const).map((order) => (
-              <option key={order} value={order}>
-                {ORDER_LABELS[filters.sort][order]}
-              </option>
-            ))}
-          </select>
-        </div>
+        <FilterSelect
+          id="filter-due"
+          label="Due"
+          options={DUE_FILTERS}
+          labels={DUE_FILTER_LABELS}
+          value={filters.due}
+          onChange={(due) => onChange({ due })}
+        />
+        <FilterSelect
+          id="filter-sort"
+          label="Sort by"
+          options={TASK_SORT_FIELDS}
+          labels={SORT_LABELS}
+          value={filters.sort}
+          onChange={(sort) => onChange({ sort })}
+        />
+        <FilterSelect
+          id="filter-order"
+          label="Order"
+          options={["desc", "asc"] as const}
+          labels={ORDER_LABELS[filters.sort]}
+          value={filters.order}
+          onChange={(order) => onChange({ order })}
+        />
       </div>
       {isFiltered(filters) ? (
         <div className="filters-footer">
