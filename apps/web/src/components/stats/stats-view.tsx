@@ -2,14 +2,46 @@
 
 import { type Stats, TASK_CATEGORIES, TASK_PRIORITIES } from "@tasklane/contract";
 import Link from "next/link";
-import { useCallback, useEffect, useState } from "react";
+import { type ReactNode, useCallback, useEffect, useState } from "react";
 import { useApi } from "@/components/api-provider";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/request-states";
 import { describeApiFailure, type Problem } from "@/lib/api-errors";
 import { browserTimeZone } from "@/lib/due-dates";
 import { CATEGORY_LABELS, PRIORITY_LABELS } from "@/lib/labels";
-import { BarChart } from "./bar-chart";
+import { type Bar, BarChart } from "./bar-chart";
 import { CompletionRing } from "./completion-ring";
+
+/** A card whose heading also names it for screen readers. */
+function ChartCard({
+  headingId,
+  title,
+  children,
+}: {
+  headingId: string;
+  title: string;
+  children: ReactNode;
+}) {
+  return (
+    <section className="card" aria-labelledby={headingId}>
+      <h2 id={headingId}>{title}</h2>
+      {children}
+    </section>
+  );
+}
+
+/** A bar for each of `keys`, coloured in turn from the chart palette's `firstColor`-th colour. */
+function countBars<Key extends string>(
+  keys: readonly Key[],
+  labels: Record<Key, string>,
+  counts: Record<Key, number>,
+  firstColor: number,
+): Bar[] {
+  return keys.map((key, index) => ({
+    label: labels[key],
+    value: counts[key],
+    color: `var(--chart-${index + firstColor})`,
+  }));
+}
 
 export function StatsView() {
   const api = useApi();
@@ -64,36 +96,25 @@ export function StatsView() {
         ))}
       </dl>
       <div className="chart-grid">
-        <section className="card" aria-labelledby="completion-heading">
-          <h2 id="completion-heading">Completion</h2>
+        <ChartCard headingId="completion-heading" title="Completion">
           <CompletionRing
             rate={stats.completion_rate}
             completed={stats.completed}
             total={stats.total}
           />
-        </section>
-        <section className="card" aria-labelledby="priority-heading">
-          <h2 id="priority-heading">By priority</h2>
+        </ChartCard>
+        <ChartCard headingId="priority-heading" title="By priority">
           <BarChart
-            bars={TASK_PRIORITIES.map((priority, index) => ({
-              label: PRIORITY_LABELS[priority],
-              value: stats.by_priority[priority],
-              color: `var(--chart-${index + 2})`,
-            }))}
+            bars={countBars(TASK_PRIORITIES, PRIORITY_LABELS, stats.by_priority, 2)}
             total={stats.total}
           />
-        </section>
-        <section className="card" aria-labelledby="category-heading">
-          <h2 id="category-heading">By category</h2>
+        </ChartCard>
+        <ChartCard headingId="category-heading" title="By category">
           <BarChart
-            bars={TASK_CATEGORIES.map((category, index) => ({
-              label: CATEGORY_LABELS[category],
-              value: stats.by_category[category],
-              color: `var(--chart-${index + 1})`,
-            }))}
+            bars={countBars(TASK_CATEGORIES, CATEGORY_LABELS, stats.by_category, 1)}
             total={stats.total}
           />
-        </section>
+        </ChartCard>
       </div>
     </>
   );
