@@ -1,4 +1,4 @@
-import type { ReactNode } from "react";
+import type { ComponentProps, ReactNode } from "react";
 
 export interface FieldControlProps {
   id: string;
@@ -43,5 +43,34 @@ export function Field({
         </span>
       ) : null}
     </div>
+  );
+}
+
+/** A Field whose control is an `input` holding a string. */
+export function InputField({
+  id,
+  label,
+  hint,
+  error,
+  onValueChange,
+  ...input
+}: {
+  id: string;
+  label: ReactNode;
+  hint?: ReactNode;
+  error?: string | undefined;
+  onValueChange: (value: string) => void;
+} & Omit<ComponentProps<"input">, "id" | "className" | "onChange">) {
+  return (
+    <Field id={id} label={label} hint={hint} error={error}>
+      {(control) => (
+        <input
+          {...input}
+          {...control}
+          className="input"
+          onChange={(event) => onValueChange(event.target.value)}
+        />
+      )}
+    </Field>
   );
 }

@@ -2,35 +2,27 @@
 
 import Link from "next/link";
 import { type FormEvent, useRef, useState } from "react";
-import { Field } from "@/components/field";
-import { type AuthProblem, describeAuthFailure } from "@/lib/auth-errors";
+import { InputField } from "@/components/field";
 import { authClient } from "@/lib/browser-session";
-import { runAuthRequest } from "./auth-request";
+import { FieldProblemAlert, FormProblemAlert, useAuthForm } from "./auth-form";
 
 export function SignInForm({ next, notice }: { next: string; notice?: string | undefined }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
-  const [problem, setProblem] = useState<AuthProblem | null>(null);
-  const [pending, setPending] = useState(false);
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
+  // Back to the password (to try again) unless the email is what is wrong.
+  const { problem, pending, send, fieldError } = useAuthForm((found) =>
+    (found.field === "email" ? emailRef : passwordRef).current?.focus(),
+  );
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setPending(true);
-    setProblem(null);
-    const failure = await runAuthRequest((fetchOptions) =>
+    const signedIn = await send((fetchOptions) =>
       authClient.signIn.email({ email, password }, fetchOptions),
     );
-    if (failure === null) {
-      // A full page load, so the server renders the next page with the new session.
-      window.location.assign(next);
-      return;
-    }
-    const described = describeAuthFailure(failure);
-    setProblem(described);
-    setPending(false);
-    (described.field === "email" ? emailRef : passwordRef).current?.focus();
+    // A full page load, so the server renders the next page with the new session.
+    if (signedIn) window.location.assign(next);
   }
 
   const signUpHref = next === "/" ? "/sign-up" : `/sign-up?next=${encodeURIComponent(next)}`;
@@ -41,52 +33,30 @@ export function SignInForm({ next, notice }: { next: string; notice?: string | u
           {notice}
         </p>
       ) : null}
-      {problem && !problem.field ? (
-        <p className="alert" role="alert">
-          {problem.message}
-        </p>
-      ) : null}
-      <Field
+      <FormProblemAlert problem={problem} />
+      <InputField
         id="email"
         label="Email"
-        error={problem?.field === "email" ? problem.message : undefined}
-      >
-        {(control) => (
-          <input
-            {...control}
-            ref={emailRef}
-            className="input"
-            type="email"
-            autoComplete="email"
-            required
-            value={email}
-            onChange={(event) => setEmail(event.target.value)}
-          />
-        )}
-      </Field>
-      <Field
+        error={fieldError("email")}
+        ref={emailRef}
+        type="email"
+        autoComplete="email"
+        required
+        value={email}
+        onValueChange={setEmail}
+      />
+      <InputField
         id="password"
         label="Password"
-        error={problem?.field === "password" ? problem.message : undefined}
-      >
-        {(control) => (
-          <input
-            {...control}
-            ref={passwordRef}
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            required
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        )}
-      </Field>
-      {problem?.field ? (
-        <p className="visually-hidden" role="alert">
-          {problem.message}
-        </p>
-      ) : null}
+        error={fieldError("password")}
+        ref={passwordRef}
+        type="password"
+        autoComplete="current-password"
+        required
+        value={password}
+        onValueChange={setPassword}
+      />
+      <FieldProblemAlert problem={problem} />
       <button className="button button-primary" type="submit" disabled={pending}>
         {pending ? "Signing in…" : "Sign in"}
       </button>

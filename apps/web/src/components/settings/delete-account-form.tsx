@@ -1,63 +1,44 @@
 "use client";
 
 import { type FormEvent, useState } from "react";
-import { runAuthRequest } from "@/components/auth/auth-request";
-import { Field } from "@/components/field";
-import { type AuthProblem, describeAuthFailure } from "@/lib/auth-errors";
+import { FormProblemAlert, useAuthForm } from "@/components/auth/auth-form";
+import { InputField } from "@/components/field";
 import { apiTokens, authClient } from "@/lib/browser-session";
 
 /** Deletes the account after the password is confirmed; the database cascades to every task. */
 export function DeleteAccountForm({ email }: { email: string }) {
   const [password, setPassword] = useState("");
-  const [problem, setProblem] = useState<AuthProblem | null>(null);
-  const [pending, setPending] = useState(false);
+  const { problem, pending, show, send } = useAuthForm();
 
   async function submit(event: FormEvent) {
     event.preventDefault();
     if (password === "") {
-      setProblem({ field: "password", message: "Enter your password to confirm." });
+      show({ field: "password", message: "Enter your password to confirm." });
       return;
     }
-    setPending(true);
-    setProblem(null);
-    const failure = await runAuthRequest((fetchOptions) =>
-      authClient.deleteUser({ password }, fetchOptions),
-    );
-    if (failure === null) {
+    const deleted = await send((fetchOptions) => authClient.deleteUser({ password }, fetchOptions));
+    if (deleted) {
       apiTokens.clear();
       window.location.assign("/sign-in?notice=account-deleted");
-      return;
     }
-    setPending(false);
-    setProblem(describeAuthFailure(failure));
   }
 
   return (
     <form className="form" onSubmit={submit} noValidate>
       {/* Tells password managers which account the password belongs to. */}
       <input type="email" autoComplete="username" value={email} readOnly hidden />
-      {problem && !problem.field ? (
-        <p className="alert" role="alert">
-          {problem.message}
-        </p>
-      ) : null}
-      <Field
+      <FormProblemAlert problem={problem} />
+      <InputField
         id="delete-password"
         label="Your password"
         hint="This cannot be undone."
+        // The password is this form's only field: a problem with any field is about it.
         error={problem?.field ? problem.message : undefined}
-      >
-        {(control) => (
-          <input
-            {...control}
-            className="input"
-            type="password"
-            autoComplete="current-password"
-            value={password}
-            onChange={(event) => setPassword(event.target.value)}
-          />
-        )}
-      </Field>
+        type="password"
+        autoComplete="current-password"
+        value={password}
+        onValueChange={setPassword}
+      />
       <div>
         <button type="submit" className="button button-danger" disabled={pending}>
           {pending ? "Deleting…" : "Delete my account and all my tasks"}
