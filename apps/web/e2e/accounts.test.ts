@@ -1,64 +1,48 @@
 import { withPgClient } from "@tasklane/db/testing";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  addTask,
-  launchBrowser,
-  newAccount,
-  newContext,
-  saveScreenshot,
-  signIn,
-  signUp,
-} from "./support/browser";
-import { type Stack, startStack } from "./support/stack";
+import { beforeAll, describe, expect, it } from "vitest";
+import { addTask, newAccount, newContext, saveScreenshot, signIn, signUp } from "./support/browser";
+import { setUpStackAndBrowser } from "./support/stack-and-browser";
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const running = setUpStackAndBrowser();
 
 /** Runs one query against the stack's database. */
 async function query<Row extends Record<string, unknown>>(
   text: string,
   values: unknown[] = [],
 ): Promise<Row[]> {
-  return withPgClient(stack.databaseUrl, async (client) => (await client.query(text, values)).rows);
+  return withPgClient(
+    running.stack.databaseUrl,
+    async (client) => (await client.query(text, values)).rows,
+  );
 }
 
 describe("signing up and in", () => {
   const owner = newAccount("Owner");
 
   beforeAll(async () => {
-    const context = await newContext(browser);
-    await signUp(await context.newPage(), stack.webUrl, owner);
+    const context = await newContext(running.browser);
+    await signUp(await context.newPage(), running.stack.webUrl, owner);
     await context.close();
   });
 
   it("sends a signed-out visitor to sign-in, and back to the page afterwards", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(running.browser);
     const page = await context.newPage();
-    await page.goto(`${stack.webUrl}/stats`);
-    expect(page.url()).toBe(`${stack.webUrl}/sign-in?next=%2Fstats`);
-    await signIn(page, stack.webUrl, owner);
-    expect(page.url()).toBe(`${stack.webUrl}/stats`);
+    await page.goto(`${running.stack.webUrl}/stats`);
+    expect(page.url()).toBe(`${running.stack.webUrl}/sign-in?next=%2Fstats`);
+    await signIn(page, running.stack.webUrl, owner);
+    expect(page.url()).toBe(`${running.stack.webUrl}/stats`);
     // A signed-in person has no business on the sign-in page.
-    await page.goto(`${stack.webUrl}/sign-in`);
+    await page.goto(`${running.stack.webUrl}/sign-in`);
     expect(new URL(page.url()).pathname).toBe("/");
     await context.close();
   });
 
   it("explains a taken email, a weak password and a wrong password", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(running.browser);
     const page = await context.newPage();
 
-    await page.goto(`${stack.webUrl}/sign-up`);
+    await page.goto(`${running.stack.webUrl}/sign-up`);
     await page.getByLabel("Name").fill("Someone");
     await page.getByLabel("Email").fill("someone@example.com");
     await page.getByLabel("Password").fill("short");
@@ -75,7 +59,7 @@ describe("signing up and in", () => {
       .poll(() => page.locator("#email-error").textContent())
       .toBe("An account with this email already exists. Sign in instead, or use another email.");
 
-    await page.goto(`${stack.webUrl}/sign-in`);
+    await page.goto(`${running.stack.webUrl}/sign-in`);
     await page.getByLabel("Email").fill(owner.email);
     await page.getByLabel("Password").fill("not-the-password");
     await page.getByRole("button", { name: "Sign in" }).click();
@@ -87,20 +71,20 @@ describe("signing up and in", () => {
   });
 
   it("goes back to sign-in when the session is revoked, expired or forged", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(running.browser);
     const page = await context.newPage();
-    await signIn(page, stack.webUrl, owner);
+    await signIn(page, running.stack.webUrl, owner);
     await page.getByRole("heading", { name: "No tasks yet" }).waitFor();
 
     // Revoked (or expired) on the server while the page is open: the API token still works for
     // up to 15 minutes, so make the API refuse it as it would after expiry. The app fetches a
     // new token, which the revoked session cannot get, and goes to sign-in.
     await query('DELETE FROM "session"');
-    await page.route(`${stack.apiUrl}/api/**`, (route) =>
+    await page.route(`${running.stack.apiUrl}/api/**`, (route) =>
       route.fulfill({
         status: 401,
         contentType: "application/json",
-        headers: { "access-control-allow-origin": stack.webUrl },
+        headers: { "access-control-allow-origin": running.stack.webUrl },
         body: JSON.stringify({
           detail: "token expired",
           status_code: 401,
@@ -110,20 +94,20 @@ describe("signing up and in", () => {
     );
     await page.getByLabel("Search tasks").fill("anything");
     await page.waitForURL(/\/sign-in\?next=%2F%3Fq%3Danything$/);
-    await page.unroute(`${stack.apiUrl}/api/**`);
+    await page.unroute(`${running.stack.apiUrl}/api/**`);
 
     // A page load with the dead session cookie goes to sign-in too.
-    await page.goto(`${stack.webUrl}/settings`);
-    expect(page.url()).toBe(`${stack.webUrl}/sign-in?next=%2Fsettings`);
+    await page.goto(`${running.stack.webUrl}/settings`);
+    expect(page.url()).toBe(`${running.stack.webUrl}/sign-in?next=%2Fsettings`);
 
     // So does a forged cookie.
-    const forged = await newContext(browser);
-    const url = new URL(stack.webUrl);
+    const forged = await newContext(running.browser);
+    const url = new URL(running.stack.webUrl);
     await forged.addCookies([
       { name: "better-auth.session_token", value: "forged.value", domain: url.hostname, path: "/" },
     ]);
     const forgedPage = await forged.newPage();
-    await forgedPage.goto(`${stack.webUrl}/`);
+    await forgedPage.goto(`${running.stack.webUrl}/`);
     expect(new URL(forgedPage.url()).pathname).toBe("/sign-in");
     await forged.close();
     await context.close();
@@ -131,9 +115,9 @@ describe("signing up and in", () => {
 
   it("deletes the account and its tasks from the settings page", async () => {
     const leaver = newAccount("Leaver");
-    const context = await newContext(browser);
+    const context = await newContext(running.browser);
     const page = await context.newPage();
-    await signUp(page, stack.webUrl, leaver);
+    await signUp(page, running.stack.webUrl, leaver);
     await addTask(page, "Soon gone");
     await addTask(page, "Also gone");
     const [user] = await query<{ id: string }>('SELECT id FROM "user" WHERE email = $1', [
@@ -150,7 +134,7 @@ describe("signing up and in", () => {
 
     await page.getByLabel("Your password").fill(leaver.password);
     await page.getByRole("button", { name: "Delete my account and all my tasks" }).click();
-    await page.waitForURL(`${stack.webUrl}/sign-in?notice=account-deleted`);
+    await page.waitForURL(`${running.stack.webUrl}/sign-in?notice=account-deleted`);
     await page.getByText("Your account and all its tasks have been deleted.").waitFor();
     expect(await query("SELECT id FROM task WHERE user_id = $1", [user?.id])).toHaveLength(0);
     expect(await query('SELECT id FROM "user" WHERE id = $1', [user?.id])).toHaveLength(0);
@@ -159,9 +143,9 @@ describe("signing up and in", () => {
 
   // Last in this file: it uses up this client's sign-in allowance for a few seconds.
   it("keeps Better Auth's rate limit on sign-in, with a clear message", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(running.browser);
     const page = await context.newPage();
-    await page.goto(`${stack.webUrl}/sign-in`);
+    await page.goto(`${running.stack.webUrl}/sign-in`);
     await page.getByLabel("Email").fill(owner.email);
     await page.getByLabel("Password").fill("guessing-again");
     for (let attempt = 0; attempt < 5; attempt += 1) {

@@ -1,8 +1,7 @@
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
 import {
   addTask,
-  launchBrowser,
   newAccount,
   newContext,
   PHONE,
@@ -11,30 +10,20 @@ import {
   taskRow,
 } from "./support/browser";
 import { localDate } from "./support/dates";
-import { type Stack, startStack } from "./support/stack";
+import { setUpStackAndBrowser } from "./support/stack-and-browser";
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const running = setUpStackAndBrowser();
 
 const titles = (page: Page) => page.locator(".task-title").allTextContents();
 
 describe("when things fail", () => {
   it("shows an error, not a blank page, while the API is down, and recovers on retry", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(running.browser);
     const page = await context.newPage();
-    await signUp(page, stack.webUrl, newAccount("Outage"));
+    await signUp(page, running.stack.webUrl, newAccount("Outage"));
     await addTask(page, "Survives the outage");
 
-    await stack.stopApi();
+    await running.stack.stopApi();
     try {
       await page.reload();
       const alert = page.locator(".alert[role=alert]");
@@ -49,7 +38,7 @@ describe("when things fail", () => {
       await page.getByRole("link", { name: "Tasks", exact: true }).click();
       await page.getByRole("button", { name: "Retry" }).waitFor();
     } finally {
-      await stack.startApi();
+      await running.stack.startApi();
     }
     await page.getByRole("button", { name: "Retry" }).click();
     await expect.poll(() => titles(page)).toEqual(["Survives the outage"]);
@@ -57,15 +46,15 @@ describe("when things fail", () => {
   });
 
   it("rolls back a completion the API refuses, with a message", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(running.browser);
     const page = await context.newPage();
-    await signUp(page, stack.webUrl, newAccount("Rollback"));
+    await signUp(page, running.stack.webUrl, newAccount("Rollback"));
     await addTask(page, "Stubborn task");
     await page.route("**/complete", (route) =>
       route.fulfill({
         status: 500,
         contentType: "application/json",
-        headers: { "access-control-allow-origin": stack.webUrl },
+        headers: { "access-control-allow-origin": running.stack.webUrl },
         body: JSON.stringify({
           detail: "internal error",
           status_code: 500,
@@ -83,9 +72,9 @@ describe("when things fail", () => {
 
 describe("keyboard only", () => {
   it("creates, completes and edits a task without a mouse", async () => {
-    const context = await newContext(browser);
+    const context = await newContext(running.browser);
     const page = await context.newPage();
-    await signUp(page, stack.webUrl, newAccount("Keys"));
+    await signUp(page, running.stack.webUrl, newAccount("Keys"));
     await page.getByRole("heading", { name: "No tasks yet" }).waitFor();
 
     const focused = () =>
@@ -142,7 +131,7 @@ describe("keyboard only", () => {
 
 describe("on a phone", () => {
   it("fits 375 px without sideways scrolling, and every screen works", async () => {
-    const context = await newContext(browser, {
+    const context = await newContext(running.browser, {
       viewport: PHONE,
       isMobile: true,
       hasTouch: true,
@@ -152,11 +141,11 @@ describe("on a phone", () => {
     const fitsWidth = () =>
       page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
-    await page.goto(`${stack.webUrl}/sign-in`);
+    await page.goto(`${running.stack.webUrl}/sign-in`);
     expect(await fitsWidth()).toBe(true);
     await saveScreenshot(page, "sign-in-phone");
 
-    await signUp(page, stack.webUrl, newAccount("Phone"));
+    await signUp(page, running.stack.webUrl, newAccount("Phone"));
     for (const title of [
       "Renew the passport before the summer trip",
       "Water the plants",
@@ -205,9 +194,9 @@ describe("on a phone", () => {
   });
 
   it("follows the system's dark theme", async () => {
-    const context = await newContext(browser, { colorScheme: "dark" });
+    const context = await newContext(running.browser, { colorScheme: "dark" });
     const page = await context.newPage();
-    await signUp(page, stack.webUrl, newAccount("Night"));
+    await signUp(page, running.stack.webUrl, newAccount("Night"));
     await addTask(page, "Read under the stars");
     await addTask(page, "Finish the chapter");
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);

@@ -1,8 +1,7 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
+import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   addTask,
-  launchBrowser,
   newAccount,
   newContext,
   saveScreenshot,
@@ -11,19 +10,9 @@ import {
   taskRow,
 } from "./support/browser";
 import { localDate } from "./support/dates";
-import { type Stack, startStack } from "./support/stack";
+import { setUpStackAndBrowser } from "./support/stack-and-browser";
 
-let stack: Stack;
-let browser: Browser;
-
-beforeAll(async () => {
-  [stack, browser] = await Promise.all([startStack(), launchBrowser()]);
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await stack?.stop();
-});
+const running = setUpStackAndBrowser();
 
 const titles = (page: Page) => page.locator(".task-title").allTextContents();
 const search = (page: Page) => new URL(page.url()).searchParams;
@@ -34,7 +23,7 @@ describe("one person's tasks, from sign-up to signing in again", () => {
   let page: Page;
 
   beforeAll(async () => {
-    context = await newContext(browser);
+    context = await newContext(running.browser);
     page = await context.newPage();
   });
 
@@ -43,9 +32,9 @@ describe("one person's tasks, from sign-up to signing in again", () => {
   });
 
   it("signs up and lands on an empty task list", async () => {
-    await page.goto(`${stack.webUrl}/sign-in`);
+    await page.goto(`${running.stack.webUrl}/sign-in`);
     await saveScreenshot(page, "sign-in-desktop");
-    await signUp(page, stack.webUrl, ada);
+    await signUp(page, running.stack.webUrl, ada);
     expect(new URL(page.url()).pathname).toBe("/");
     await page.getByRole("heading", { name: "No tasks yet" }).waitFor();
   });
@@ -161,7 +150,7 @@ describe("one person's tasks, from sign-up to signing in again", () => {
 
     await page.getByRole("button", { name: "Clear filters" }).click();
     await expect.poll(() => titles(page)).toHaveLength(4);
-    expect(page.url()).toBe(`${stack.webUrl}/`);
+    expect(page.url()).toBe(`${running.stack.webUrl}/`);
   });
 
   it("sorts, and searches as you type", async () => {
@@ -223,11 +212,11 @@ describe("one person's tasks, from sign-up to signing in again", () => {
 
   it("signs out, and signing in again shows the same tasks", async () => {
     await page.getByRole("button", { name: "Sign out" }).click();
-    await page.waitForURL(`${stack.webUrl}/sign-in`);
-    await page.goto(`${stack.webUrl}/`);
+    await page.waitForURL(`${running.stack.webUrl}/sign-in`);
+    await page.goto(`${running.stack.webUrl}/`);
     expect(new URL(page.url()).pathname).toBe("/sign-in");
 
-    await signIn(page, stack.webUrl, ada);
+    await signIn(page, running.stack.webUrl, ada);
     expect(new URL(page.url()).pathname).toBe("/");
     await expect.poll(() => titles(page)).toEqual(["Pay rent", "Write report", "Buy milk"]);
   });
@@ -237,22 +226,22 @@ describe("two people", () => {
   it("a second user, in another browser context and via 127.0.0.1, sees none of the first's tasks", async () => {
     const first = newAccount("Grace");
     const second = newAccount("Linus");
-    const firstContext = await newContext(browser);
-    const secondContext = await newContext(browser);
+    const firstContext = await newContext(running.browser);
+    const secondContext = await newContext(running.browser);
     try {
       const firstPage = await firstContext.newPage();
-      await signUp(firstPage, stack.webUrl, first);
+      await signUp(firstPage, running.stack.webUrl, first);
       await addTask(firstPage, "Grace's secret plan");
 
       // The other loopback name: its own cookies, the same trusted origins, the same JWT issuer.
       const secondPage = await secondContext.newPage();
-      await signUp(secondPage, stack.webUrlByIp, second);
+      await signUp(secondPage, running.stack.webUrlByIp, second);
       await secondPage.getByRole("heading", { name: "No tasks yet" }).waitFor();
       await addTask(secondPage, "Linus's task");
       await secondPage.getByLabel("Search tasks").fill("secret");
       await secondPage.getByRole("heading", { name: "No tasks match these filters" }).waitFor();
 
-      await secondPage.goto(`${stack.webUrlByIp}/stats`);
+      await secondPage.goto(`${running.stack.webUrlByIp}/stats`);
       await secondPage.getByRole("heading", { name: "By category" }).waitFor();
       expect(
         await secondPage.locator(".stat").filter({ hasText: "Total" }).locator("dd").textContent(),
