@@ -33,6 +33,7 @@ const { values: options } = parseArgs({
     "leak-runs": { type: "string", default: "3" },
     "database-url": { type: "string", default: process.env.BENCH_DATABASE_URL },
     loader: { type: "string" },
+    "cpu-prof": { type: "string" },
     out: { type: "string", default: path.join(repoRoot, "bench", "results") },
     help: { type: "boolean", default: false },
   },
@@ -51,6 +52,7 @@ if (options.help) {
   --database-url URL   PostgreSQL server to create the bench database on (BENCH_DATABASE_URL;
                        default: 127.0.0.1:5432 when it answers, else an embedded one)
   --loader wrk|autocannon   default: wrk when installed, else autocannon
+  --cpu-prof DIR       run Tasklane under node --cpu-prof, profiles written to DIR
   --out DIR            where results.json and results.md go (bench/results)`);
   process.exit(0);
 }
@@ -199,7 +201,14 @@ async function main() {
               )
             : await startServer(
                 "tasklane",
-                ["--import", "tsx", path.join(repoRoot, "apps/api/src/server.ts")],
+                [
+                  ...(options["cpu-prof"]
+                    ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(options["cpu-prof"])]
+                    : []),
+                  "--import",
+                  "tsx",
+                  path.join(repoRoot, "apps/api/src/server.ts"),
+                ],
                 {
                   DATABASE_URL: database.url,
                   API_PORT: String(port),

@@ -9,6 +9,7 @@ const EnvSchema = Type.Object({
   DATABASE_URL: Type.String(),
   API_HOST: Type.String({ default: "127.0.0.1" }),
   API_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8000 }),
+  API_WORKERS: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
   BETTER_AUTH_URL: Type.Optional(Type.String()),
   AUTH_JWKS_URL: Type.Optional(Type.String()),
   JWT_SECRET: Type.Optional(Type.String()),
@@ -32,6 +33,8 @@ export interface Config {
   databaseUrl: string;
   host: string;
   port: number;
+  /** Processes serving the port (node:cluster); 1 serves from this process. */
+  workers: number;
   auth: {
     jwksUrl: URL;
     /** HS256 shared secret; HS256 tokens are refused when absent. */
@@ -126,6 +129,7 @@ export function loadConfig(environment: Record<string, string> = readEnvironment
     databaseUrl: env.DATABASE_URL,
     host: env.API_HOST,
     port: env.API_PORT,
+    workers: env.API_WORKERS,
     auth: {
       jwksUrl,
       hs256Secret: env.JWT_SECRET ? new TextEncoder().encode(env.JWT_SECRET) : null,

@@ -1,6 +1,8 @@
+import cluster from "node:cluster";
 import closeWithGrace from "close-with-grace";
 import Fastify from "fastify";
 import app, { serverOptions } from "./app";
+import { runPrimary } from "./cluster";
 import { ConfigError, loadConfig } from "./config";
 
 let config: ReturnType<typeof loadConfig>;
@@ -12,14 +14,22 @@ try {
   process.exit(1);
 }
 
-const server = Fastify(serverOptions(config));
-await server.register(app, { config });
+if (cluster.isPrimary && config.workers > 1) {
+  runPrimary(config.workers, (message) => console.error(`tasklane-api: ${message}`));
+} else {
+  await serve();
+}
 
-// SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the pool; give up after 10 s.
-closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
-  if (err) server.log.error({ err }, "shutting down after an error");
-  else server.log.info({ signal }, "shutting down");
-  await server.close();
-});
+async function serve() {
+  const server = Fastify(serverOptions(config));
+  await server.register(app, { config });
 
-await server.listen({ host: config.host, port: config.port });
+  // SIGINT/SIGTERM: stop accepting, let in-flight requests finish, close the pool; give up after 10 s.
+  closeWithGrace({ delay: 10_000 }, async ({ signal, err }) => {
+    if (err) server.log.error({ err }, "shutting down after an error");
+    else server.log.info({ signal }, "shutting down");
+    await server.close();
+  });
+
+  await server.listen({ host: config.host, port: config.port });
+}

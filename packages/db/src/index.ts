@@ -1,3 +1,4 @@
 export * from "./client";
 export { migrationsFolder, runMigrations } from "./migrate";
+export { preparedQuery } from "./prepared";
 export * as schema from "./schema";

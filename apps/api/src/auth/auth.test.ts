@@ -121,6 +121,20 @@ describe("token validity", () => {
     expect((await getTasks(bearer(token))).statusCode).toBe(200);
   });
 
+  it("stops accepting a token at its exp plus the skew even after it verified", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      const token = await t.token("remembered-user", { expiresIn: 60 });
+      expect((await getTasks(bearer(token))).statusCode).toBe(200);
+      vi.setSystemTime(Date.now() + 85_000);
+      expect((await getTasks(bearer(token))).statusCode).toBe(200);
+      vi.setSystemTime(Date.now() + 10_000);
+      expectUnauthorized(await getTasks(bearer(token)), "token expired");
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("answers a token whose nbf is in the future with 401 'invalid token'", async () => {
     const token = await t.token("early-user", { notBefore: 300 });
     expectUnauthorized(await getTasks(bearer(token)), "invalid token");

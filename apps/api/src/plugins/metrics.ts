@@ -1,11 +1,14 @@
+import cluster from "node:cluster";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { AggregatorRegistry, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import { clusterMetrics } from "../cluster";
 
 /**
  * Prometheus metrics at /metrics: request latency by route and status, the
  * database pool, and Node's defaults (memory, event-loop lag, GC). One registry
- * per app instance, so several apps in one process (tests) do not collide.
+ * per app instance, so several apps in one process (tests) do not collide. In a cluster
+ * (API_WORKERS > 1) every worker answers /metrics with all workers' metrics, summed.
  */
 export default fp(
   async function metrics(fastify: FastifyInstance) {
@@ -47,8 +50,15 @@ export default fp(
       );
     });
 
+    if (cluster.isWorker) {
+      // prom-client's workers answer the primary's aggregation requests once it is set up here.
+      AggregatorRegistry.setRegistries(registry);
+      new AggregatorRegistry();
+    }
     fastify.get("/metrics", { schema: { hide: true } }, async (_request, reply) =>
-      reply.type(registry.contentType).send(await registry.metrics()),
+      reply
+        .type(registry.contentType)
+        .send(cluster.isWorker ? await clusterMetrics() : await registry.metrics()),
     );
   },
   { name: "metrics", dependencies: ["database"] },

@@ -1,7 +1,8 @@
 import { createDatabase, type DatabaseHandle } from "@tasklane/db";
 import { createTestDatabase } from "@tasklane/db/testing";
+import { fillPlaceholders } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ListFilters, listTasksQuery } from "./queries";
+import { type ListFilters, listTasksQuery, listValues } from "./queries";
 
 // Proves with EXPLAIN ANALYZE that listing one user's tasks reads only that
 // user's rows, for every sort order and the common filters, on a table where
@@ -56,8 +57,9 @@ function scansOfTask(node: PlanNode): PlanNode[] {
 }
 
 async function explain(filters: ListFilters): Promise<PlanNode[]> {
-  const { sql, params } = listTasksQuery(handle.db, { userId: USER, filters }).toSQL();
-  const result = await handle.pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, params);
+  const { sql, params } = listTasksQuery(handle.db, filters).getQuery();
+  const values = fillPlaceholders(params, listValues(USER, filters));
+  const result = await handle.pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values);
   const [plan] = result.rows[0]["QUERY PLAN"] as { Plan: PlanNode }[];
   return scansOfTask(plan?.Plan as PlanNode);
 }

@@ -1,16 +1,14 @@
 import type { ListTasksQuery, Task, TaskSortField } from "@tasklane/contract";
 import { TASK_SORT_ALIASES } from "@tasklane/contract";
-import { type Database, schema } from "@tasklane/db";
+import { type Database, preparedQuery, schema } from "@tasklane/db";
 import {
   and,
-  arrayContains,
   asc,
   count,
   desc,
   eq,
   getTableColumns,
   gt,
-  inArray,
   lt,
   ne,
   or,
@@ -73,7 +71,12 @@ export async function createTask(
 }
 
 export async function getTask(db: Database, params: TaskKey): Promise<Task | null> {
-  const [row] = await db.select().from(task).where(ownedBy(params));
+  const [row] = await preparedQuery(db, "get", () =>
+    db
+      .select()
+      .from(task)
+      .where(and(eq(task.id, param("id")), eq(task.userId, param("userId")))),
+  ).execute({ id: params.id, userId: params.userId });
   return row ? toTask(row) : null;
 }
 
@@ -127,13 +130,16 @@ export function likePattern(text: string): string {
 
 export type ListFilters = ListTasksQuery & { dueBefore?: Date; dueAfter?: Date };
 
-function filterConditions(userId: string, filters: ListFilters): SQL[] {
-  const conditions: SQL[] = [eq(task.userId, userId)];
+const param = sql.placeholder;
+
+/** The filters' conditions, their values left as placeholders (see listValues). */
+function filterConditions(filters: ListFilters): SQL[] {
+  const conditions: SQL[] = [eq(task.userId, param("userId"))];
   switch (filters.status) {
     case "pending":
     case "in_progress":
     case "completed":
-      conditions.push(eq(task.status, filters.status));
+      conditions.push(eq(task.status, param("status")));
       break;
     case "active":
       conditions.push(ne(task.status, "completed"));
@@ -144,39 +150,54 @@ function filterConditions(userId: string, filters: ListFilters): SQL[] {
       filters.completed ? eq(task.status, "completed") : ne(task.status, "completed"),
     );
   }
-  if (filters.priority) {
-    conditions.push(inArray(task.priority, filters.priority.split(",") as TaskRow["priority"][]));
-  }
-  if (filters.category) {
-    conditions.push(inArray(task.category, filters.category.split(",") as TaskRow["category"][]));
-  }
-  if (filters.tag !== undefined) conditions.push(arrayContains(task.tags, [filters.tag.trim()]));
+  if (filters.priority) conditions.push(sql`${task.priority} = ANY(${param("priorities")})`);
+  if (filters.category) conditions.push(sql`${task.category} = ANY(${param("categories")})`);
+  if (filters.tag !== undefined) conditions.push(sql`${task.tags} @> ARRAY[${param("tag")}]`);
   if (filters.q) {
-    const pattern = likePattern(filters.q);
     conditions.push(
       or(
-        sql`${task.title} ILIKE ${pattern} ESCAPE '\\'`,
-        sql`${task.description} ILIKE ${pattern} ESCAPE '\\'`,
+        sql`${task.title} ILIKE ${param("pattern")} ESCAPE '\\'`,
+        sql`${task.description} ILIKE ${param("pattern")} ESCAPE '\\'`,
       ) as SQL,
     );
   }
-  if (filters.dueBefore) conditions.push(lt(task.dueDate, filters.dueBefore));
-  if (filters.dueAfter) conditions.push(gt(task.dueDate, filters.dueAfter));
+  if (filters.dueBefore) conditions.push(lt(task.dueDate, param("dueBefore")));
+  if (filters.dueAfter) conditions.push(gt(task.dueDate, param("dueAfter")));
   if (filters.overdue === "true") {
     conditions.push(ne(task.status, "completed"), lt(task.dueDate, sql`now()`));
   }
   return conditions;
 }
 
+/** What filterConditions' and the page's placeholders stand for. */
+export function listValues(userId: string, filters: ListFilters): Record<string, unknown> {
+  return {
+    userId,
+    status: filters.status,
+    priorities: filters.priority?.split(","),
+    categories: filters.category?.split(","),
+    tag: filters.tag?.trim(),
+    pattern: filters.q ? likePattern(filters.q) : undefined,
+    dueBefore: filters.dueBefore,
+    dueAfter: filters.dueAfter,
+    limit: filters.limit ?? 50,
+    offset: filters.offset ?? 0,
+  };
+}
+
 const ASCENDING_BY_DEFAULT = new Set<TaskSortField>(["title", "due_date"]);
 
-function orderBy(filters: ListFilters): SQL[] {
+function sortOf(filters: ListFilters): { sort: TaskSortField; direction: "asc" | "desc" } {
   const requested = filters.sort ?? "created_at";
   const sort: TaskSortField =
     requested in TASK_SORT_ALIASES
       ? TASK_SORT_ALIASES[requested as keyof typeof TASK_SORT_ALIASES]
       : (requested as TaskSortField);
-  const direction = filters.order ?? (ASCENDING_BY_DEFAULT.has(sort) ? "asc" : "desc");
+  return { sort, direction: filters.order ?? (ASCENDING_BY_DEFAULT.has(sort) ? "asc" : "desc") };
+}
+
+function orderBy(filters: ListFilters): SQL[] {
+  const { sort, direction } = sortOf(filters);
   const by = direction === "asc" ? asc : desc;
   const tieBreak = by(task.id);
   switch (sort) {
@@ -194,31 +215,58 @@ function orderBy(filters: ListFilters): SQL[] {
   }
 }
 
+/** What decides a list query's SQL (as opposed to its values): the key of its prepared form. */
+function listShape(filters: ListFilters): string {
+  const { sort, direction } = sortOf(filters);
+  return [
+    filters.status === "active"
+      ? "active"
+      : filters.status && filters.status !== "all"
+        ? "one"
+        : "",
+    filters.completed ?? "",
+    filters.priority ? "p" : "",
+    filters.category ? "c" : "",
+    filters.tag !== undefined ? "t" : "",
+    filters.q ? "q" : "",
+    filters.dueBefore ? "b" : "",
+    filters.dueAfter ? "a" : "",
+    filters.overdue === "true" ? "o" : "",
+    sort,
+    direction,
+  ].join("|");
+}
+
 /** The page query of listTasks, with the total as a window count; exposed for EXPLAIN tests. */
-export function listTasksQuery(db: Database, params: { userId: string; filters: ListFilters }) {
-  const { filters } = params;
-  return db
-    .select({ ...getTableColumns(task), total: sql<string>`count(*) OVER ()` })
-    .from(task)
-    .where(and(...filterConditions(params.userId, filters)))
-    .orderBy(...orderBy(filters))
-    .limit(filters.limit ?? 50)
-    .offset(filters.offset ?? 0);
+export function listTasksQuery(db: Database, filters: ListFilters) {
+  return preparedQuery(db, `list:${listShape(filters)}`, () =>
+    db
+      .select({ ...getTableColumns(task), total: sql<string>`count(*) OVER ()` })
+      .from(task)
+      .where(and(...filterConditions(filters)))
+      .orderBy(...orderBy(filters))
+      .limit(param("limit"))
+      .offset(param("offset")),
+  );
 }
 
 export async function listTasks(
   db: Database,
   params: { userId: string; filters: ListFilters },
 ): Promise<{ tasks: Task[]; total: number }> {
-  const rows = await listTasksQuery(db, params);
+  const { filters } = params;
+  const values = listValues(params.userId, filters);
+  const rows = await listTasksQuery(db, filters).execute(values);
   if (rows.length > 0) {
     return { tasks: rows.map(toTask), total: Number(rows[0]?.total) };
   }
-  if ((params.filters.offset ?? 0) === 0) return { tasks: [], total: 0 };
+  if ((filters.offset ?? 0) === 0) return { tasks: [], total: 0 };
   // A page past the end has no row to carry the window count.
-  const [counted] = await db
-    .select({ total: count() })
-    .from(task)
-    .where(and(...filterConditions(params.userId, params.filters)));
+  const [counted] = await preparedQuery(db, `count:${listShape(filters)}`, () =>
+    db
+      .select({ total: count() })
+      .from(task)
+      .where(and(...filterConditions(filters))),
+  ).execute(values);
   return { tasks: [], total: counted?.total ?? 0 };
 }
