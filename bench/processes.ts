@@ -15,6 +15,8 @@ export interface RunningServer {
   process: ChildProcess;
   /** Resident memory of the server and its cluster workers, in bytes; null off Linux. */
   rss(): number | null;
+  /** CPU time the server and its workers have used so far, in ms; null off Linux. */
+  cpuMs(): number | null;
   stop(): Promise<void>;
 }
 
@@ -52,7 +54,8 @@ export async function startServer(
   return {
     url,
     process: child,
-    rss: () => (child.pid ? treeRss(child.pid) : null),
+    rss: () => (child.pid ? treeSum(child.pid, rssOf) : null),
+    cpuMs: () => (child.pid ? treeSum(child.pid, cpuMsOf) : null),
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once("exit", resolve));
@@ -64,8 +67,20 @@ export async function startServer(
   };
 }
 
-/** Sum of VmRSS over a process and its descendants (cluster workers), from /proc. */
-export function treeRss(rootPid: number): number | null {
+const rssOf = (pid: number) => {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+};
+
+/** utime + stime, in clock ticks of (almost always) 10 ms. */
+const cpuMsOf = (pid: number) => {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+};
+
+/** A per-process reading summed over a process and its descendants (cluster workers), from /proc. */
+function treeSum(rootPid: number, read: (pid: number) => number): number | null {
   let entries: string[];
   try {
     entries = readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
@@ -86,8 +101,7 @@ export function treeRss(rootPid: number): number | null {
   while (pending.length > 0) {
     const pid = pending.pop() as number;
     try {
-      const status = readFileSync(`/proc/${pid}/status`, "utf8");
-      total += Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+      total += read(pid);
     } catch {}
     pending.push(...(children.get(pid) ?? []));
   }

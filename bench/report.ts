@@ -6,6 +6,8 @@ export interface Measurement {
   connections: number;
   result: LoadResult;
   peakRssBytes: number | null;
+  /** The server's CPU time (all its processes) per request: what the noise of a shared box hides. */
+  cpuUsPerRequest: number | null;
 }
 
 export interface ReportInput {
@@ -36,13 +38,13 @@ export function renderReport({ measurements, leakRssBytes, setup }: ReportInput)
     .join(" · ");
   lines.push(`Setup: ${setupLine}`, "");
   lines.push(
-    "| scenario | conns | server | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | non-2xx | RSS MiB |",
-    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| scenario | conns | server | req/s | p50 ms | p95 ms | p99 ms | max ms | errors | non-2xx | RSS MiB | CPU µs/req |",
+    "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   );
   for (const m of measurements) {
     const r = m.result;
     lines.push(
-      `| ${m.scenario} | ${m.connections} | ${m.target} | ${Math.round(rps(r))} | ${ms(r.p50_us)} | ${ms(r.p95_us)} | ${ms(r.p99_us)} | ${ms(r.max_us)} | ${errors(r)} | ${r.non_2xx} | ${mib(m.peakRssBytes)} |`,
+      `| ${m.scenario} | ${m.connections} | ${m.target} | ${Math.round(rps(r))} | ${ms(r.p50_us)} | ${ms(r.p95_us)} | ${ms(r.p99_us)} | ${ms(r.max_us)} | ${errors(r)} | ${r.non_2xx} | ${mib(m.peakRssBytes)} | ${m.cpuUsPerRequest === null ? "n/a" : Math.round(m.cpuUsPerRequest)} |`,
     );
   }
 

@@ -249,6 +249,7 @@ async function main() {
               warmup,
               load(server.url, fixtures[target], scenario, connections, warmup),
             );
+            const cpuBefore = server.cpuMs();
             let peakRss: number | null = null;
             const sampler = setInterval(() => {
               const rss = server.rss();
@@ -259,7 +260,19 @@ async function main() {
               duration,
               load(server.url, fixtures[target], scenario, connections, duration),
             ).finally(() => clearInterval(sampler));
-            measurements.push({ target, scenario, connections, result, peakRssBytes: peakRss });
+            const cpuAfter = server.cpuMs();
+            const cpuUsPerRequest =
+              cpuBefore === null || cpuAfter === null || result.requests === 0
+                ? null
+                : ((cpuAfter - cpuBefore) * 1000) / result.requests;
+            measurements.push({
+              target,
+              scenario,
+              connections,
+              result,
+              peakRssBytes: peakRss,
+              cpuUsPerRequest,
+            });
             const rps = result.requests / (result.duration_us / 1e6);
             log(
               `${label}: ${Math.round(rps)} req/s, p95 ${(result.p95_us / 1000).toFixed(1)} ms, ` +
