@@ -705,9 +705,24 @@ describe("/metrics", () => {
     }
   });
 
+  it("counts error responses by route, status and error_type", () => {
+    expect(metrics).toMatch(/^# TYPE http_errors_total counter$/m);
+    expect(metrics).toMatch(
+      /^http_errors_total\{method="GET",route="unmatched",status_code="404",error_type="not_found"\} 1$/m,
+    );
+    expect(metrics).not.toMatch(/^http_errors_total\{[^}]*status_code="200"/m);
+  });
+
+  it("exposes memory and event-loop lag", () => {
+    for (const name of ["process_resident_memory_bytes", "nodejs_eventloop_lag_p99_seconds"]) {
+      expect(metrics).toMatch(new RegExp(`^# TYPE ${name} gauge$`, "m"));
+    }
+  });
+
   it("exposes the database pool gauges", () => {
     for (const name of [
       "db_pool_connections_total",
+      "db_pool_connections_in_use",
       "db_pool_connections_idle",
       "db_pool_requests_waiting",
     ]) {

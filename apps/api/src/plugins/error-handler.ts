@@ -4,6 +4,13 @@ import fp from "fastify-plugin";
 import { databaseUnavailable, HttpError, isDatabaseUnavailable, validationError } from "../errors";
 import { fieldErrorsOf } from "./validation";
 
+declare module "fastify" {
+  interface FastifyReply {
+    /** The contract's error_type this reply carries, when it is an error; read by metrics. */
+    errorType: ErrorType | null;
+  }
+}
+
 const CLIENT_ERROR_TYPES: Record<number, ErrorType> = {
   401: "unauthorized",
   403: "forbidden",
@@ -43,12 +50,14 @@ function fromFrameworkError(error: FastifyError): HttpError | null {
 }
 
 export function sendError(reply: FastifyReply, error: HttpError) {
+  reply.errorType = error.errorType;
   return reply.code(error.statusCode).headers(error.headers).send(error.toBody());
 }
 
 /** The one error handler: every failure leaves as the contract's error body; 5xx never leak. */
 export default fp(
   async function errorHandler(fastify: FastifyInstance) {
+    fastify.decorateReply("errorType", null);
     fastify.setErrorHandler(
       async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
         const known = error instanceof HttpError ? error : fromFrameworkError(error);

@@ -1,12 +1,19 @@
 import cluster from "node:cluster";
 import type { FastifyInstance } from "fastify";
 import fp from "fastify-plugin";
-import { AggregatorRegistry, collectDefaultMetrics, Gauge, Histogram, Registry } from "prom-client";
+import {
+  AggregatorRegistry,
+  Counter,
+  collectDefaultMetrics,
+  Gauge,
+  Histogram,
+  Registry,
+} from "prom-client";
 import { clusterMetrics } from "../cluster";
 
 /**
- * Prometheus metrics at /metrics: request latency by route and status, the
- * database pool, and Node's defaults (memory, event-loop lag, GC). One registry
+ * Prometheus metrics at /metrics: request latency by route and status, error responses by
+ * error_type, the database pool, and Node's defaults (memory, event-loop lag, GC). One registry
  * per app instance, so several apps in one process (tests) do not collide. In a cluster
  * (API_WORKERS > 1) every worker answers /metrics with all workers' metrics, summed.
  */
@@ -22,9 +29,20 @@ export default fp(
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers: [registry],
     });
+    const errors = new Counter({
+      name: "http_errors_total",
+      help: "Error responses by route, status and the contract's error_type",
+      labelNames: ["method", "route", "status_code", "error_type"] as const,
+      registers: [registry],
+    });
     const pool = fastify.pool;
     for (const [name, help, read] of [
       ["db_pool_connections_total", "Open database connections", () => pool.totalCount],
+      [
+        "db_pool_connections_in_use",
+        "Database connections running a query",
+        () => pool.totalCount - pool.idleCount,
+      ],
       ["db_pool_connections_idle", "Idle database connections", () => pool.idleCount],
       ["db_pool_requests_waiting", "Queries waiting for a connection", () => pool.waitingCount],
     ] as const) {
@@ -39,15 +57,14 @@ export default fp(
     }
 
     fastify.addHook("onResponse", async (request, reply) => {
-      requestDuration.observe(
-        {
-          method: request.method,
-          // The route pattern, never the raw URL: ids would explode the label set.
-          route: request.routeOptions.url ?? "unmatched",
-          status_code: reply.statusCode,
-        },
-        reply.elapsedTime / 1000,
-      );
+      const labels = {
+        method: request.method,
+        // The route pattern, never the raw URL: ids would explode the label set.
+        route: request.routeOptions.url ?? "unmatched",
+        status_code: reply.statusCode,
+      };
+      requestDuration.observe(labels, reply.elapsedTime / 1000);
+      if (reply.errorType) errors.inc({ ...labels, error_type: reply.errorType });
     });
 
     if (cluster.isWorker) {
