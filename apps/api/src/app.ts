@@ -73,7 +73,9 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
   await fastify.register(databasePlugin, {
     databaseUrl: config.databaseUrl,
     poolMax: config.poolMax,
+    connectTimeoutMs: config.connectTimeoutMs,
     queryTimeoutMs: config.queryTimeoutMs,
+    statementTimeoutMs: config.statementTimeoutMs,
   });
   await fastify.register(authPlugin, {
     auth: config.auth,
