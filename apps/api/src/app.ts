@@ -67,6 +67,16 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
   fastify.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
   });
+  // Once closing (SIGTERM/SIGINT), answers to requests still in flight close their connection:
+  // Node closes only the keep-alive connections idle when close() starts, and one that goes idle
+  // later would hold close() open until close-with-grace gives up (exit 1).
+  let closing = false;
+  fastify.addHook("preClose", async () => {
+    closing = true;
+  });
+  fastify.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
   await fastify.register(validationPlugin);
   await fastify.register(jsonBodyPlugin);
   await fastify.register(errorHandlerPlugin);
