@@ -5,7 +5,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { runMigrations } from "@tasklane/db";
-import { databaseUrl, dropDatabase, withPgClient } from "@tasklane/db/testing";
+import { databaseUrl, dropDatabase, throughPooler, withPgClient } from "@tasklane/db/testing";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../embedded-postgres";
@@ -28,6 +28,9 @@ interface TestServer {
  * Picks a PostgreSQL server for the test run (TEST_DATABASE_URL, else the local one on 5432, else
  * a temporary embedded one; TEST_EMBEDDED_POSTGRES=1 skips the local one), migrates a template
  * database once and provides it to the tests, which copy it through `createTestDatabase()`.
+ * TEST_POOLER_URL (`host:port` of a pooler such as PgBouncer, forwarding every database name to
+ * that server; see scripts/test/with-pgbouncer.sh) makes the apps under test connect through it,
+ * while test databases are still created, inspected and dropped directly.
  */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const server = await chooseServer();
@@ -57,7 +60,16 @@ export default async function setup(project: TestProject): Promise<() => Promise
   };
 
   try {
-    console.log(`Test databases: ${server.description}`);
+    const pooler = process.env.TEST_POOLER_URL || null;
+    console.log(
+      `Test databases: ${server.description}${pooler ? `; apps connect through the pooler at ${pooler}` : ""}`,
+    );
+    if (pooler && !(await answers(throughPooler(server.url, pooler)))) {
+      throw new Error(
+        `TEST_POOLER_URL=${pooler}: no pooler answers there for ${server.description}`,
+      );
+    }
+    project.provide("testPoolerAddress", pooler);
     await runLease.connect();
     await dropAbandonedDatabases(server.url);
     await withPgClient(server.url, (client) =>

@@ -75,13 +75,25 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
       "request completed",
     );
   });
+  // Once closing (SIGTERM/SIGINT), answers to requests still in flight close their connection:
+  // Node closes only the keep-alive connections idle when close() starts, and one that goes idle
+  // later would hold close() open until close-with-grace gives up (exit 1).
+  let closing = false;
+  fastify.addHook("preClose", async () => {
+    closing = true;
+  });
+  fastify.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
   await fastify.register(validationPlugin);
   await fastify.register(jsonBodyPlugin);
   await fastify.register(errorHandlerPlugin);
   await fastify.register(databasePlugin, {
     databaseUrl: config.databaseUrl,
     poolMax: config.poolMax,
+    connectTimeoutMs: config.connectTimeoutMs,
     queryTimeoutMs: config.queryTimeoutMs,
+    statementTimeoutMs: config.statementTimeoutMs,
   });
   await fastify.register(authPlugin, {
     auth: config.auth,

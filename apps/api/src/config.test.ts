@@ -29,6 +29,13 @@ describe("loadConfig defaults", () => {
     expect(config.bodyLimitBytes).toBe(64 * 1024);
     expect(config.logLevel).toBe("info");
     expect(config.auth.clockSkewSeconds).toBe(30);
+    // Together they keep an outage's answer under 2 s; the server cancels before the client gives up.
+    expect(config).toMatchObject({
+      poolMax: 10,
+      connectTimeoutMs: 1500,
+      queryTimeoutMs: 1500,
+      statementTimeoutMs: 1000,
+    });
     expect(config.auth.hs256Secret).toBeNull();
     expect(config.auth.issuers).toBeNull();
     expect(config.auth.audiences).toBeNull();
@@ -85,10 +92,26 @@ describe("loadConfig refuses bad settings with a ConfigError naming the variable
     ["RATE_LIMIT_PER_MINUTE", "many"],
     ["JWT_CLOCK_SKEW_SECONDS", "-5"],
     ["LOG_LEVEL", "loud"],
+    ["DB_CONNECT_TIMEOUT_MS", "0"],
+    ["DB_STATEMENT_TIMEOUT_MS", "-1"],
+    ["DB_STATEMENT_TIMEOUT_MS", "1500"],
   ])("%s=%s", (name, value) => {
     const error = configErrorOf({ DATABASE_URL, [name]: value });
     expect(error.name).toBe("ConfigError");
     expect(error.message).toContain(name);
+  });
+
+  it("DB_STATEMENT_TIMEOUT_MS not below DB_QUERY_TIMEOUT_MS", () => {
+    const error = configErrorOf({
+      DATABASE_URL,
+      DB_QUERY_TIMEOUT_MS: "5000",
+      DB_STATEMENT_TIMEOUT_MS: "5000",
+    });
+    expect(error.message).toContain("DB_STATEMENT_TIMEOUT_MS");
+    expect(load({ DB_QUERY_TIMEOUT_MS: "5000", DB_STATEMENT_TIMEOUT_MS: "0" })).toMatchObject({
+      queryTimeoutMs: 5000,
+      statementTimeoutMs: 0,
+    });
   });
 
   it("DATABASE_URL missing", () => {

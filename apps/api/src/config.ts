@@ -20,7 +20,9 @@ const EnvSchema = Type.Object({
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 1200 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 65536 }),
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
-  DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 2000 }),
+  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1500 }),
+  DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1500 }),
+  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
   LOG_LEVEL: Type.Unsafe<(typeof LOG_LEVELS)[number]>({
     type: "string",
     enum: [...LOG_LEVELS],
@@ -50,8 +52,12 @@ export interface Config {
   rateLimitPerMinute: number;
   bodyLimitBytes: number;
   poolMax: number;
+  /** Longest wait for a database connection (a free pooled one or a new one) before a 503. */
+  connectTimeoutMs: number;
   /** Longest wait for a query's answer before the request fails with 503. */
   queryTimeoutMs: number;
+  /** PostgreSQL's statement_timeout for the API's sessions; 0 leaves the server's setting. */
+  statementTimeoutMs: number;
   logLevel: Env["LOG_LEVEL"];
 }
 
@@ -107,6 +113,13 @@ export function loadConfig(environment: Record<string, string> = readEnvironment
     throw new ConfigError(`invalid configuration: ${message}`);
   }
 
+  // The server should cancel a slow statement (freeing its locks) before the client gives up on it.
+  if (env.DB_STATEMENT_TIMEOUT_MS >= env.DB_QUERY_TIMEOUT_MS) {
+    throw new ConfigError(
+      `DB_STATEMENT_TIMEOUT_MS (${env.DB_STATEMENT_TIMEOUT_MS}) must be below DB_QUERY_TIMEOUT_MS (${env.DB_QUERY_TIMEOUT_MS})`,
+    );
+  }
+
   const betterAuthUrl = env.BETTER_AUTH_URL
     ? parseUrl("BETTER_AUTH_URL", env.BETTER_AUTH_URL)
     : null;
@@ -141,7 +154,9 @@ export function loadConfig(environment: Record<string, string> = readEnvironment
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
     poolMax: env.DB_POOL_MAX,
+    connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
+    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     logLevel: env.LOG_LEVEL,
   };
 }

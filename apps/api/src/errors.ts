@@ -64,9 +64,11 @@ const UNAVAILABLE_ERROR_CODES = new Set([
   "57P02", // crash_shutdown
   "57P03", // cannot_connect_now
   "53300", // too_many_connections
+  "57014", // query_canceled: statement_timeout hit (a stuck lock or an overloaded server)
 ]);
 
 const UNAVAILABLE_MESSAGES = [
+  // pg-pool: no connection within connectionTimeoutMillis (server unreachable, or pool exhausted).
   "timeout exceeded when trying to connect",
   "Query read timeout",
   "Connection terminated",
@@ -74,7 +76,10 @@ const UNAVAILABLE_MESSAGES = [
   "Client was closed and is not queryable",
 ];
 
-/** True when an error (or one it wraps, as Drizzle does) means PostgreSQL cannot be reached. */
+/**
+ * True when an error (or one it wraps, as Drizzle does) means PostgreSQL cannot be reached or
+ * cannot answer in time.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
   for (let current = error, depth = 0; current && depth < 5; depth++) {
     const { code, message, cause } = current as {

@@ -7,7 +7,10 @@ export type Database = NodePgDatabase<typeof schema>;
 export interface PoolSettings {
   /** Most connections this process opens. */
   max?: number;
-  /** How long a request may wait to connect before failing (so an outage fails fast). */
+  /**
+   * How long a request may wait for a connection, whether a free pooled one or a new one,
+   * before failing (so an outage or an exhausted pool fails fast).
+   */
   connectionTimeoutMillis?: number;
   /**
    * How long a query may wait for its answer. Also catches a silent network partition,
@@ -15,6 +18,13 @@ export interface PoolSettings {
    * A timed-out connection is discarded by the pool.
    */
   queryTimeoutMillis?: number;
+  /**
+   * PostgreSQL's own `statement_timeout`, sent at connect (0 or absent: not sent). Unlike the
+   * client-side timeout it stops the work on the server too, releasing the locks it holds or
+   * waits for. PgBouncer refuses unknown startup parameters; listed in its
+   * `ignore_startup_parameters` this one is dropped, so behind it set the timeout on the role.
+   */
+  statementTimeoutMillis?: number;
   idleTimeoutMillis?: number;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
@@ -33,8 +43,11 @@ export function createDatabase(
   const pool = new pg.Pool({
     connectionString,
     max: settings.max ?? 10,
-    connectionTimeoutMillis: settings.connectionTimeoutMillis ?? 2000,
+    connectionTimeoutMillis: settings.connectionTimeoutMillis ?? 1500,
     query_timeout: settings.queryTimeoutMillis,
+    ...(settings.statementTimeoutMillis
+      ? { statement_timeout: settings.statementTimeoutMillis }
+      : {}),
     keepAlive: true,
     idleTimeoutMillis: settings.idleTimeoutMillis ?? 30_000,
     application_name: settings.applicationName ?? "tasklane",

@@ -11,11 +11,19 @@ declare module "vitest" {
     testTemplateDatabase: string;
     /** Starts the name of every database this test run creates. */
     testDatabasePrefix: string;
+    /** `host:port` of a connection pooler (TEST_POOLER_URL) apps under test go through, or null. */
+    testPoolerAddress: string | null;
   }
 }
 
 export interface TestDatabase {
+  /** Direct superuser URL of the database: for test fixtures (locks, inspection, setup). */
   url: string;
+  /**
+   * What the app under test connects with: the same database through the pooler when the run has
+   * one (TEST_POOLER_URL, e.g. PgBouncer in transaction mode, as Neon's pooled URL is), else `url`.
+   */
+  appUrl: string;
   name: string;
   /** Drops the database, terminating connections still open (close your pools first). */
   drop(): Promise<void>;
@@ -34,7 +42,24 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       `CREATE DATABASE ${client.escapeIdentifier(name)} TEMPLATE ${client.escapeIdentifier(template)}`,
     ),
   );
-  return { name, url: databaseUrl(adminUrl, name), drop: () => dropDatabase(adminUrl, name) };
+  const url = databaseUrl(adminUrl, name);
+  const pooler = inject("testPoolerAddress");
+  return {
+    name,
+    url,
+    appUrl: pooler ? throughPooler(url, pooler) : url,
+    drop: () => dropDatabase(adminUrl, name),
+  };
+}
+
+/** `url` (same user, password and database) with its host and port replaced by `hostPort`'s. */
+export function throughPooler(url: string, hostPort: string): string {
+  const pooler = new URL(`postgres://${hostPort}`);
+  const through = new URL(url);
+  through.host = pooler.host;
+  // A unix-socket host given as a query parameter would bypass the pooler.
+  through.searchParams.delete("host");
+  return through.toString();
 }
 
 export async function dropDatabase(serverUrl: string, name: string): Promise<void> {

@@ -11,11 +11,16 @@ const UNAVAILABLE = {
   status_code: 503,
   error_type: "service_unavailable",
 };
-/** The contract: an outage is answered fast, never by hanging. */
-const FAIL_FAST_MS = 3000;
+/**
+ * The requirement: an outage is answered within 2 s, never by hanging. The defaults give
+ * 1.5 s to get a connection (DB_CONNECT_TIMEOUT_MS) and 1.5 s to a query (DB_QUERY_TIMEOUT_MS).
+ */
+const FAIL_FAST_MS = 2000;
 
 let t: TestApp;
 let proxy: TcpProxy;
+/** A task of "health-user", for the routes that name one. */
+let taskId: string;
 beforeAll(async () => {
   t = await createTestApp({
     databaseUrl: async (url) => {
@@ -23,6 +28,12 @@ beforeAll(async () => {
       return proxy.rewrite(url);
     },
   });
+  const created = await t.as("health-user", {
+    method: "POST",
+    url: "/api/tasks",
+    payload: { title: "outlives every outage" },
+  });
+  taskId = created.json().id;
 });
 afterEach(async () => {
   await proxy.up();
@@ -74,14 +85,47 @@ async function expectRecovered() {
   expect((await health()).json()).toEqual(HEALTHY);
   const list = await t.as("health-user", { method: "GET", url: "/api/tasks" });
   expect(list.statusCode).toBe(200);
+  // No write refused during the outage took effect.
+  const task = await t.as("health-user", { method: "GET", url: `/api/tasks/${taskId}` });
+  expect(task.json()).toMatchObject({ title: "outlives every outage", completed: false });
 }
 
-const taskRequests = (): [string, InjectOptions][] => [
-  ["GET /api/tasks", { method: "GET", url: "/api/tasks" }],
-  ["POST /api/tasks", { method: "POST", url: "/api/tasks", payload: { title: "during outage" } }],
-  ["GET /api/stats", { method: "GET", url: "/api/stats" }],
-  ["GET /api/{user_id}/tasks", { method: "GET", url: "/api/health-user/tasks" }],
+/** Every kind of task route; built lazily since they name the task made in beforeAll. */
+const taskRequests: [string, () => InjectOptions][] = [
+  ["GET /api/tasks", () => ({ method: "GET", url: "/api/tasks" })],
+  [
+    "POST /api/tasks",
+    () => ({ method: "POST", url: "/api/tasks", payload: { title: "during outage" } }),
+  ],
+  ["GET /api/tasks/{id}", () => ({ method: "GET", url: `/api/tasks/${taskId}` })],
+  [
+    "PATCH /api/tasks/{id}",
+    () => ({ method: "PATCH", url: `/api/tasks/${taskId}`, payload: { title: "renamed" } }),
+  ],
+  [
+    "PATCH /api/tasks/{id}/complete",
+    () => ({ method: "PATCH", url: `/api/tasks/${taskId}/complete` }),
+  ],
+  ["DELETE /api/tasks/{id}", () => ({ method: "DELETE", url: `/api/tasks/${taskId}` })],
+  ["GET /api/stats", () => ({ method: "GET", url: "/api/stats" })],
+  ["GET /api/{user_id}/tasks", () => ({ method: "GET", url: "/api/health-user/tasks" })],
 ];
+
+/** Sends every task route `copies` times at once; each must fail fast with the contract's 503. */
+async function expectAllTaskRoutesFailFast(copies = 1) {
+  const results = await Promise.all(
+    Array.from({ length: copies }).flatMap(() =>
+      taskRequests.map(async ([name, request]) => ({
+        name,
+        ...(await timed(() => t.as("health-user", request()))),
+      })),
+    ),
+  );
+  for (const { name, response, ms } of results) {
+    expectServiceUnavailable(response);
+    expect(ms, name).toBeLessThan(FAIL_FAST_MS);
+  }
+}
 
 describe("GET /health with the database up", () => {
   it('answers 200 {"status":"ok","database":"ok"}', async () => {
@@ -121,10 +165,10 @@ describe("database down (connections refused)", () => {
     expect(ms).toBeLessThan(FAIL_FAST_MS);
   });
 
-  it.each(taskRequests())("answers %s 503 service_unavailable, fast", async (_name, request) => {
+  it.each(taskRequests)("answers %s 503 service_unavailable, fast", async (_name, request) => {
     await t.as("health-user", { method: "GET", url: "/api/tasks" });
     await proxy.down();
-    const { response, ms } = await timed(() => t.as("health-user", request));
+    const { response, ms } = await timed(() => t.as("health-user", request()));
     expectServiceUnavailable(response);
     expect(ms).toBeLessThan(FAIL_FAST_MS);
   });
@@ -184,20 +228,11 @@ describe("database unreachable (connections accepted, never answered)", () => {
     expect(ms).toBeLessThan(FAIL_FAST_MS);
   });
 
-  it("answers task routes 503 within the limit, even 20 at once", async () => {
+  it("answers every task route 503 within the limit, even 24 at once (past the pool's 10)", async () => {
     await t.as("health-user", { method: "GET", url: "/api/tasks" });
     await proxy.blackhole();
     await poolDrained();
-    const requests = taskRequests().map(([, request]) => request);
-    const results = await Promise.all(
-      Array.from({ length: 20 }, (_, i) =>
-        timed(() => t.as("health-user", requests[i % requests.length] as InjectOptions)),
-      ),
-    );
-    for (const { response, ms } of results) {
-      expectServiceUnavailable(response);
-      expect(ms).toBeLessThan(FAIL_FAST_MS);
-    }
+    await expectAllTaskRoutesFailFast(3);
   });
 
   it("recovers once the database answers again", async () => {
@@ -218,14 +253,14 @@ describe("database partitioned (open connections go silent)", () => {
     expect(ms).toBeLessThan(FAIL_FAST_MS);
   });
 
-  it("answers task routes 503 within the limit instead of hanging", async () => {
-    expect((await t.as("health-user", { method: "GET", url: "/api/tasks" })).statusCode).toBe(200);
-    await proxy.stall();
-    const { response, ms } = await timed(() =>
-      t.as("health-user", { method: "GET", url: "/api/tasks" }),
+  it("answers every task route 503 within the limit instead of hanging", async () => {
+    // Several pooled connections, so the requests below mostly get one that has gone silent.
+    const warm = await Promise.all(
+      taskRequests.map(() => t.as("health-user", { method: "GET", url: "/api/tasks" })),
     );
-    expectServiceUnavailable(response);
-    expect(ms).toBeLessThan(FAIL_FAST_MS);
+    for (const response of warm) expect(response.statusCode).toBe(200);
+    await proxy.stall();
+    await expectAllTaskRoutesFailFast();
   });
 
   it("recovers once the network is back", async () => {

@@ -13,14 +13,18 @@ declare module "fastify" {
 export interface DatabasePluginOptions {
   databaseUrl: string;
   poolMax: number;
+  connectTimeoutMs: number;
   queryTimeoutMs: number;
+  statementTimeoutMs: number;
 }
 
 export default fp<DatabasePluginOptions>(
   async function database(fastify: FastifyInstance, options) {
     const { db, pool } = createDatabase(options.databaseUrl, {
       max: options.poolMax,
+      connectionTimeoutMillis: options.connectTimeoutMs,
       queryTimeoutMillis: options.queryTimeoutMs,
+      statementTimeoutMillis: options.statementTimeoutMs,
       applicationName: "tasklane-api",
     });
     // An idle client's error (the server restarting) must not crash the process;

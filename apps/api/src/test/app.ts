@@ -13,6 +13,7 @@ export const TEST_HS256_SECRET = "test-only-hs256-secret-0123456789abcdef";
 export interface TestApp {
   app: FastifyInstance;
   jwks: JwksServer;
+  /** Direct URL of the app's database, for fixtures; the app may go through a pooler. */
   databaseUrl: string;
   /** An EdDSA token from the local JWKS for `sub` (default claims: 10 minutes). */
   token(sub: string, claims?: TokenClaims): Promise<string>;
@@ -26,8 +27,9 @@ export interface TestAppOptions {
   /** Settings over the test defaults; "" means unset. */
   env?: Record<string, string>;
   /**
-   * The URL the app connects to, given the test database's real one (e.g. through a
-   * TcpProxy). The returned TestApp's `databaseUrl` stays the real one.
+   * The URL the app connects to, given the one it would use (e.g. through a TcpProxy): the
+   * database's, or the pooler's during a pooler run. The returned TestApp's `databaseUrl` stays
+   * the direct one.
    */
   databaseUrl?: (realUrl: string) => string | Promise<string>;
   /** Where the app's pino logger writes its JSON lines (LOG_LEVEL from env, default "info"). */
@@ -47,7 +49,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     LOG_LEVEL: options.logStream ? "info" : "silent",
     RATE_LIMIT_PER_MINUTE: "0",
     ...options.env,
-    DATABASE_URL: options.databaseUrl ? await options.databaseUrl(database.url) : database.url,
+    DATABASE_URL: options.databaseUrl
+      ? await options.databaseUrl(database.appUrl)
+      : database.appUrl,
   });
   const server = serverOptions(config);
   const fastify = Fastify(
