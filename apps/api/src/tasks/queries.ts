@@ -24,7 +24,7 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
-import type { PgUpdateSetSource } from "drizzle-orm/pg-core";
+import { PgDialect, type PgUpdateSetSource } from "drizzle-orm/pg-core";
 import type { TypedQueryBuilder } from "drizzle-orm/query-builders/query-builder";
 import { v7 as uuidv7 } from "uuid";
 import type { TaskChanges } from "./input";
@@ -68,6 +68,16 @@ function completedAtFor(status: TaskChanges["status"]) {
 // audited AS (INSERT INTO task_audit … SELECT … FROM written) SELECT … FROM written`, so the
 // change and its record commit together, in one round trip.
 
+const dialect = new PgDialect();
+
+/**
+ * A fragment without parameters, rendered to SQL text once: the JSON building below is the
+ * same for every write, and rebuilding it with Drizzle on each request costs more than the rest.
+ */
+function prerendered<T>(fragment: SQL<T>): SQL<T> {
+  return sql.raw(dialect.sqlToQuery(fragment).sql) as SQL<T>;
+}
+
 /** The fields a history entry records (updated_at is the entry's own `at`). */
 const AUDITED_COLUMNS = [
   task.title,
@@ -81,30 +91,43 @@ const AUDITED_COLUMNS = [
 ];
 
 /** The audited fields of the task row in scope, as JSON under their API names and formats. */
-function auditedFields(): SQL {
-  const fields = AUDITED_COLUMNS.map((column) => {
-    const value =
-      column.columnType === "PgTimestamp"
-        ? sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
-        : sql`${column}`;
-    return sql`${sql.raw(`'${column.name}'`)}, ${value}`;
-  });
-  return sql`jsonb_build_object(${sql.join(fields, sql`, `)})`;
-}
+const AUDITED_FIELDS = prerendered(
+  sql`jsonb_build_object(${sql.join(
+    AUDITED_COLUMNS.map((column) => {
+      const value =
+        column.columnType === "PgTimestamp"
+          ? sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+          : sql`${column}`;
+      return sql`${sql.raw(`'${column.name}'`)}, ${value}`;
+    }),
+    sql`, `,
+  )})`,
+);
 
 /**
  * `{"field": {"old": …, "new": …}}` for each field whose value differs between two
- * `auditedFields()`; a NULL side (before a create, after a delete) has every field null.
+ * AUDITED_FIELDS; a NULL side (before a create, after a delete) has every field null.
  */
 function fieldChanges(before: SQL, after: SQL): SQL<TaskFieldChanges> {
   const oldValue = sql`COALESCE(before_field.value, 'null')`;
   const newValue = sql`COALESCE(after_field.value, 'null')`;
   const change = sql`jsonb_build_object('old', ${oldValue}, 'new', ${newValue})`;
-  return sql`(SELECT COALESCE(jsonb_object_agg(key, ${change}), '{}'::jsonb)
+  return prerendered(sql<TaskFieldChanges>`(
+    SELECT COALESCE(jsonb_object_agg(key, ${change}), '{}'::jsonb)
     FROM jsonb_each(${before}) AS before_field
       FULL JOIN jsonb_each(${after}) AS after_field USING (key)
-    WHERE ${oldValue} IS DISTINCT FROM ${newValue})`;
+    WHERE ${oldValue} IS DISTINCT FROM ${newValue})`);
 }
+
+/** An update's old values: AUDITED_FIELDS of the row locked before it is changed. */
+const BEFORE = { alias: "before", fields: "before_fields" } as const;
+
+const CREATE_CHANGES = fieldChanges(sql`NULL::jsonb`, AUDITED_FIELDS);
+const UPDATE_CHANGES = fieldChanges(
+  sql`${sql.identifier(BEFORE.alias)}.${sql.identifier(BEFORE.fields)}`,
+  AUDITED_FIELDS,
+);
+const DELETE_CHANGES = fieldChanges(AUDITED_FIELDS, sql`NULL::jsonb`);
 
 /** What a write returns: the task's columns, and the `changes` and `at` of its audit record. */
 function returningAudited(changes: SQL<TaskFieldChanges>, at: SQL) {
@@ -128,19 +151,9 @@ async function auditedWrite(
   { action, requestId }: Audit,
 ): Promise<TaskRow | undefined> {
   const written = db.$with("written").as(write);
-  const record = [
-    [taskAudit.userId, written.userId],
-    [taskAudit.taskId, written.id],
-    [taskAudit.action, sql`${action}::task_audit_action`],
-    [taskAudit.changes, written.changes],
-    [taskAudit.requestId, sql`${requestId}`],
-    [taskAudit.at, written.at],
-  ] as const;
-  const columns = record.map(([column]) => sql.identifier(column.name));
-  const values = record.map(([, value]) => sql`${value}`);
   const audited = db.$with("audited", {}).as(
-    sql`INSERT INTO ${taskAudit} (${sql.join(columns, sql`, `)})
-      SELECT ${sql.join(values, sql`, `)} FROM ${written}`,
+    sql`INSERT INTO task_audit (user_id, task_id, action, changes, request_id, at)
+      SELECT user_id, id, ${action}::task_audit_action, changes, ${requestId}, at FROM written`,
   );
   // The caller gets the task; the audit columns stay in the statement.
   const { changes: _changes, at: _at, ...taskColumns } = written._.selectedFields;
@@ -149,9 +162,9 @@ async function auditedWrite(
 }
 
 /**
- * Updates the owner's task and records it. The old values come from the same row, locked
- * first (`UPDATE task … FROM (SELECT … FOR UPDATE) AS before`), so they are the ones this
- * update replaced even when writes to the task race.
+ * Updates the owner's task and records it. The old values come from the same row, locked first
+ * (`UPDATE task … FROM (SELECT … FOR NO KEY UPDATE) AS before`, the lock the update takes
+ * anyway), so they are the ones this update replaced even when writes to the task race.
  */
 function auditedUpdate(
   db: Database,
@@ -160,22 +173,17 @@ function auditedUpdate(
   audit: Audit,
 ): Promise<TaskRow | undefined> {
   const before = db
-    .select({ id: task.id, fields: sql`${auditedFields()}`.as("before_fields") })
+    .select({ id: task.id, fields: AUDITED_FIELDS.as(BEFORE.fields) })
     .from(task)
     .where(ownedBy(key))
-    .for("update")
-    .as("before");
+    .for("no key update")
+    .as(BEFORE.alias);
   const update = db
     .update(task)
     .set({ ...changes, updatedAt: nextUpdatedAt })
     .from(before)
     .where(eq(task.id, before.id))
-    .returning(
-      returningAudited(
-        fieldChanges(sql`${before.fields}`, auditedFields()),
-        sql`${task.updatedAt}`,
-      ),
-    );
+    .returning(returningAudited(UPDATE_CHANGES, sql`${task.updatedAt}`));
   return auditedWrite(db, update, audit);
 }
 
@@ -192,9 +200,7 @@ export async function createTask(
       ...changes,
       completedAt: changes.status === "completed" ? sql`now()` : null,
     })
-    .returning(
-      returningAudited(fieldChanges(sql`NULL::jsonb`, auditedFields()), sql`${task.createdAt}`),
-    );
+    .returning(returningAudited(CREATE_CHANGES, sql`${task.createdAt}`));
   const row = await auditedWrite(db, insert, { action: "create", requestId: params.requestId });
   return toTask(row as TaskRow);
 }
@@ -250,7 +256,7 @@ export async function deleteTask(
     .delete(task)
     .where(ownedBy(params))
     // A delete is recorded as happening after the task's last update, like any other write.
-    .returning(returningAudited(fieldChanges(auditedFields(), sql`NULL::jsonb`), nextUpdatedAt));
+    .returning(returningAudited(DELETE_CHANGES, nextUpdatedAt));
   const row = await auditedWrite(db, deletion, { action: "delete", requestId: params.requestId });
   return row !== undefined;
 }
