@@ -360,6 +360,7 @@ const OPERATIONS: [method: string, path: string][] = [
     ["patch", `${prefix}/tasks/{id}`],
     ["delete", `${prefix}/tasks/{id}`],
     ["patch", `${prefix}/tasks/{id}/complete`],
+    ["get", `${prefix}/tasks/{id}/history`],
     ["get", `${prefix}/stats`],
   ]),
 ];
@@ -503,7 +504,10 @@ describe("/openapi.json", () => {
   });
 
   it("describes the task with every field required and its enums", () => {
-    for (const [method, path] of API_OPERATIONS.filter(([, p]) => p.includes("/tasks"))) {
+    const taskOperations = API_OPERATIONS.filter(
+      ([, p]) => p.includes("/tasks") && !p.endsWith("/history"),
+    );
+    for (const [method, path] of taskOperations) {
       const op = operation(method, path);
       const success = method === "post" ? "201" : method === "delete" ? "204" : "200";
       expect(Object.keys(op.responses), `${method} ${path}`).toContain(success);
@@ -522,8 +526,39 @@ describe("/openapi.json", () => {
     }
   });
 
-  it("declares the X-Total-Count header of the list", () => {
-    for (const path of ["/api/tasks", "/api/{user_id}/tasks"]) {
+  it("describes a history entry with every field required, its action and changed fields", () => {
+    for (const path of ["/api/tasks/{id}/history", "/api/{user_id}/tasks/{id}/history"]) {
+      const op = operation("get", path);
+      const entry = jsonSchema(op.responses["200"])?.items as OpenApiSchema | undefined;
+      expect((entry?.required as string[] | undefined)?.sort(), path).toEqual(
+        ["id", "task_id", "action", "changes", "request_id", "at"].sort(),
+      );
+      const properties = entry?.properties as Record<string, OpenApiSchema>;
+      expect(properties.action?.enum).toEqual(["create", "update", "complete", "delete"]);
+      expect(Object.keys(properties.changes?.properties as object).sort()).toEqual(
+        [
+          "title",
+          "description",
+          "status",
+          "priority",
+          "category",
+          "tags",
+          "due_date",
+          "completed_at",
+        ].sort(),
+      );
+      const query = (op.parameters ?? []).filter((p) => p.in === "query");
+      expect(query.map((p) => p.name).sort()).toEqual(["limit", "offset"]);
+    }
+  });
+
+  it("declares the X-Total-Count header of the list and of the history", () => {
+    for (const path of [
+      "/api/tasks",
+      "/api/{user_id}/tasks",
+      "/api/tasks/{id}/history",
+      "/api/{user_id}/tasks/{id}/history",
+    ]) {
       const headers = operation("get", path).responses["200"]?.headers ?? {};
       const names = Object.keys(headers).map((name) => name.toLowerCase());
       expect(names).toEqual(["x-total-count"]);

@@ -46,10 +46,15 @@ export const taskNotFound = () => new HttpError(404, "not_found", "task not foun
 export const databaseUnavailable = () =>
   new HttpError(503, "service_unavailable", "database unavailable");
 
-/** A task insert refused by task.user_id's foreign key: the user row is gone. */
+const USER_FOREIGN_KEYS = new Set(["task_user_id_user_id_fk", "task_audit_user_id_user_id_fk"]);
+
+/**
+ * A task insert refused by the user foreign key of the task or of its audit record: the user
+ * row is gone.
+ */
 export function isMissingUser(error: unknown): boolean {
   const cause = (error as { cause?: { code?: string; constraint?: string } }).cause;
-  return cause?.code === "23503" && cause.constraint === "task_user_id_user_id_fk";
+  return cause?.code === "23503" && USER_FOREIGN_KEYS.has(cause.constraint ?? "");
 }
 
 const UNAVAILABLE_ERROR_CODES = new Set([

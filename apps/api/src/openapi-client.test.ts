@@ -70,6 +70,15 @@ describe("a client generated from /openapi.json", () => {
           await client.PATCH("/api/tasks/{id}", { params: { path: { id } }, body: { status: "in_progress" } });
           await client.PUT("/api/tasks/{id}", { params: { path: { id } }, body: { completed: true } });
           await client.PATCH("/api/tasks/{id}/complete", { params: { path: { id } } });
+          const history = await client.GET("/api/tasks/{id}/history", {
+            params: { path: { id }, query: { limit: 10, offset: 0 } },
+          });
+          if (history.data?.[0]) {
+            const action: "create" | "update" | "complete" | "delete" = history.data[0].action;
+            const title: string | null | undefined = history.data[0].changes.title?.new;
+            const at: string = history.data[0].at;
+            void action; void title; void at;
+          }
           await client.DELETE("/api/tasks/{id}", { params: { path: { id } } });
           await client.GET("/api/{user_id}/tasks/{id}", { params: { path: { user_id: "u", id } } });
           void done; void due;
@@ -139,5 +148,13 @@ describe("a client generated from /openapi.json", () => {
 
     const deleted = await client.DELETE("/api/tasks/{id}", { params: { path } });
     expect(deleted.response.status).toBe(204);
+
+    const history = await client.GET("/api/tasks/{id}/history", { params: { path } });
+    expect(history.response.headers.get("x-total-count")).toBe("3");
+    expect((history.data as { action: string }[]).map((entry) => entry.action)).toEqual([
+      "create",
+      "complete",
+      "delete",
+    ]);
   });
 });

@@ -1,4 +1,5 @@
 import type { ErrorBody, FieldError } from "./common";
+import type { TaskHistoryEntry, TaskHistoryQuery } from "./history";
 import type { Stats, StatsQuery } from "./stats";
 import type { CreateTask, ListTasksQuery, Task, UpdateTask } from "./tasks";
 
@@ -34,6 +35,13 @@ export interface TasklaneClientOptions {
 export interface TaskPage {
   tasks: Task[];
   /** Tasks matching the filters, ignoring limit/offset (X-Total-Count). */
+  total: number;
+}
+
+export interface TaskHistoryPage {
+  /** Oldest first. */
+  entries: TaskHistoryEntry[];
+  /** Entries of the task, ignoring limit/offset (X-Total-Count). */
   total: number;
 }
 
@@ -94,6 +102,14 @@ export function createTasklaneClient(options: TasklaneClientOptions) {
     },
     async deleteTask(id: string): Promise<void> {
       await send("DELETE", taskPath(id));
+    },
+    /** Also answers for a deleted task, from its history. */
+    async getTaskHistory(id: string, query: TaskHistoryQuery = {}): Promise<TaskHistoryPage> {
+      const response = await send("GET", `${taskPath(id)}/history${toSearchParams(query)}`);
+      return {
+        entries: (await response.json()) as TaskHistoryEntry[],
+        total: Number(response.headers.get("x-total-count") ?? 0),
+      };
     },
     async getStats(query: StatsQuery = {}): Promise<Stats> {
       return (await send("GET", `/api/stats${toSearchParams(query)}`)).json() as Promise<Stats>;

@@ -2,5 +2,6 @@ export * from "./client";
 export * from "./common";
 export * from "./dates";
 export * from "./health";
+export * from "./history";
 export * from "./stats";
 export * from "./tasks";

@@ -134,6 +134,14 @@ function commaListPattern(values: readonly string[]): string {
 export const LIST_LIMIT_DEFAULT = 50;
 export const LIST_LIMIT_MAX = 100;
 
+/** `limit` and `offset`, alike on every paged route. */
+export const PAGE_QUERY_FIELDS = {
+  limit: Type.Optional(
+    Type.Integer({ minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT }),
+  ),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 })),
+};
+
 export const ListTasksQuerySchema = Type.Object({
   status: Type.Optional(
     StringEnum(["all", "pending", "in_progress", "completed", "active"], {
@@ -182,10 +190,7 @@ export const ListTasksQuerySchema = Type.Object({
       description: "default desc for created_at, updated_at, priority; asc for title, due_date",
     }),
   ),
-  limit: Type.Optional(
-    Type.Integer({ minimum: 1, maximum: LIST_LIMIT_MAX, default: LIST_LIMIT_DEFAULT }),
-  ),
-  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 2_147_483_647, default: 0 })),
+  ...PAGE_QUERY_FIELDS,
 });
 export type ListTasksQuery = Static<typeof ListTasksQuerySchema>;
 

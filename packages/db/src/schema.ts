@@ -1,5 +1,15 @@
 import { sql } from "drizzle-orm";
-import { check, index, pgEnum, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import {
+  bigint,
+  check,
+  index,
+  jsonb,
+  pgEnum,
+  pgTable,
+  text,
+  timestamp,
+  uuid,
+} from "drizzle-orm/pg-core";
 import { user } from "./auth-schema";
 
 export * from "./auth-schema";
@@ -54,3 +64,39 @@ export const task = pgTable(
 
 export type TaskRow = typeof task.$inferSelect;
 export type NewTaskRow = typeof task.$inferInsert;
+
+export const taskAuditAction = pgEnum("task_audit_action", [
+  "create",
+  "update",
+  "complete",
+  "delete",
+]);
+
+/** One field's values before and after a change; null where the task did not exist. */
+export interface FieldChange {
+  old: unknown;
+  new: unknown;
+}
+
+/**
+ * Every write to a task, written by the same statement as the write. No foreign key to task:
+ * a deleted task's history stays. Deleting the user deletes their history with their tasks.
+ */
+export const taskAudit = pgTable(
+  "task_audit",
+  {
+    // Identity order is write order for one task: its writes hold the row's lock in turn.
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => user.id, { onDelete: "cascade" }),
+    taskId: uuid("task_id").notNull(),
+    action: taskAuditAction("action").notNull(),
+    changes: jsonb("changes").$type<Record<string, FieldChange>>().notNull(),
+    requestId: text("request_id").notNull(),
+    at: timestamp("at", millis).notNull().defaultNow(),
+  },
+  (table) => [index("task_audit_user_task_idx").on(table.userId, table.taskId, table.id)],
+);
+
+export type TaskAuditRow = typeof taskAudit.$inferSelect;

@@ -1,4 +1,11 @@
-import type { ListTasksQuery, Task, TaskSortField } from "@tasklane/contract";
+import type {
+  ListTasksQuery,
+  Task,
+  TaskFieldChanges,
+  TaskHistoryAction,
+  TaskHistoryEntry,
+  TaskSortField,
+} from "@tasklane/contract";
 import { TASK_SORT_ALIASES } from "@tasklane/contract";
 import { type Database, preparedQuery, schema } from "@tasklane/db";
 import {
@@ -15,10 +22,12 @@ import {
   type SQL,
   sql,
 } from "drizzle-orm";
+import { PgDialect, type PgUpdateSetSource } from "drizzle-orm/pg-core";
+import type { TypedQueryBuilder } from "drizzle-orm/query-builders/query-builder";
 import { v7 as uuidv7 } from "uuid";
 import type { TaskChanges } from "./input";
 
-const { task } = schema;
+const { task, taskAudit } = schema;
 type TaskRow = typeof task.$inferSelect;
 
 export function toTask(row: TaskRow): Task {
@@ -53,12 +62,135 @@ function completedAtFor(status: TaskChanges["status"]) {
   return status === "completed" ? sql`COALESCE(${task.completedAt}, now())` : null;
 }
 
+// The audit trail: every write is one statement, `WITH written AS (<the write> RETURNING …),
+// audited AS (INSERT INTO task_audit … SELECT … FROM written) SELECT … FROM written`, so the
+// change and its record commit together, in one round trip.
+
+const dialect = new PgDialect();
+
+/**
+ * A fragment without parameters, rendered to SQL text once: the JSON building below is the
+ * same for every write, and rebuilding it with Drizzle on each request costs more than the rest.
+ */
+function prerendered<T>(fragment: SQL<T>): SQL<T> {
+  return sql.raw(dialect.sqlToQuery(fragment).sql) as SQL<T>;
+}
+
+/** The fields a history entry records (updated_at is the entry's own `at`). */
+const AUDITED_COLUMNS = [
+  task.title,
+  task.description,
+  task.status,
+  task.priority,
+  task.category,
+  task.tags,
+  task.dueDate,
+  task.completedAt,
+];
+
+/** The audited fields of the task row in scope, as JSON under their API names and formats. */
+const AUDITED_FIELDS = prerendered(
+  sql`jsonb_build_object(${sql.join(
+    AUDITED_COLUMNS.map((column) => {
+      const value =
+        column.columnType === "PgTimestamp"
+          ? sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`
+          : sql`${column}`;
+      return sql`${sql.raw(`'${column.name}'`)}, ${value}`;
+    }),
+    sql`, `,
+  )})`,
+);
+
+/**
+ * `{"field": {"old": …, "new": …}}` for each field whose value differs between two
+ * AUDITED_FIELDS; a NULL side (before a create, after a delete) has every field null.
+ */
+function fieldChanges(before: SQL, after: SQL): SQL<TaskFieldChanges> {
+  const oldValue = sql`COALESCE(before_field.value, 'null')`;
+  const newValue = sql`COALESCE(after_field.value, 'null')`;
+  const change = sql`jsonb_build_object('old', ${oldValue}, 'new', ${newValue})`;
+  return prerendered(sql<TaskFieldChanges>`(
+    SELECT COALESCE(jsonb_object_agg(key, ${change}), '{}'::jsonb)
+    FROM jsonb_each(${before}) AS before_field
+      FULL JOIN jsonb_each(${after}) AS after_field USING (key)
+    WHERE ${oldValue} IS DISTINCT FROM ${newValue})`);
+}
+
+/** An update's old values: AUDITED_FIELDS of the row locked before it is changed. */
+const BEFORE = { alias: "before", fields: "before_fields" } as const;
+
+const CREATE_CHANGES = fieldChanges(sql`NULL::jsonb`, AUDITED_FIELDS);
+const UPDATE_CHANGES = fieldChanges(
+  sql`${sql.identifier(BEFORE.alias)}.${sql.identifier(BEFORE.fields)}`,
+  AUDITED_FIELDS,
+);
+const DELETE_CHANGES = fieldChanges(AUDITED_FIELDS, sql`NULL::jsonb`);
+
+/** What a write returns: the task's columns, and the `changes` and `at` of its audit record. */
+function returningAudited(changes: SQL<TaskFieldChanges>, at: SQL) {
+  return {
+    ...getTableColumns(task),
+    changes: changes.as("changes"),
+    at: sql<Date>`${at}`.as("at"),
+  };
+}
+
+interface Audit {
+  action: TaskHistoryAction;
+  /** The request's id (X-Request-Id when the client sent a sane one). */
+  requestId: string;
+}
+
+/** Runs a write and inserts its audit record in the same statement; the written row, if any. */
+async function auditedWrite(
+  db: Database,
+  write: TypedQueryBuilder<ReturnType<typeof returningAudited>>,
+  { action, requestId }: Audit,
+): Promise<TaskRow | undefined> {
+  const written = db.$with("written").as(write);
+  const audited = db.$with("audited", {}).as(
+    sql`INSERT INTO task_audit (user_id, task_id, action, changes, request_id, at)
+      SELECT user_id, id, ${action}::task_audit_action, changes, ${requestId}, at FROM written`,
+  );
+  // The caller gets the task; the audit columns stay in the statement.
+  const { changes: _changes, at: _at, ...taskColumns } = written._.selectedFields;
+  const [row] = await db.with(written, audited).select(taskColumns).from(written);
+  return row;
+}
+
+/**
+ * Updates the owner's task and records it. The old values come from the same row, locked first
+ * (`UPDATE task … FROM (SELECT … FOR NO KEY UPDATE) AS before`, the lock the update takes
+ * anyway), so they are the ones this update replaced even when writes to the task race.
+ */
+function auditedUpdate(
+  db: Database,
+  key: TaskKey,
+  changes: PgUpdateSetSource<typeof task>,
+  audit: Audit,
+): Promise<TaskRow | undefined> {
+  const before = db
+    .select({ id: task.id, fields: AUDITED_FIELDS.as(BEFORE.fields) })
+    .from(task)
+    .where(ownedBy(key))
+    .for("no key update")
+    .as(BEFORE.alias);
+  const update = db
+    .update(task)
+    .set({ ...changes, updatedAt: nextUpdatedAt })
+    .from(before)
+    .where(eq(task.id, before.id))
+    .returning(returningAudited(UPDATE_CHANGES, sql`${task.updatedAt}`));
+  return auditedWrite(db, update, audit);
+}
+
 export async function createTask(
   db: Database,
-  params: { userId: string; changes: TaskChanges & { title: string } },
+  params: { userId: string; changes: TaskChanges & { title: string }; requestId: string },
 ): Promise<Task> {
   const { changes } = params;
-  const [row] = await db
+  const insert = db
     .insert(task)
     .values({
       id: uuidv7(),
@@ -66,7 +198,8 @@ export async function createTask(
       ...changes,
       completedAt: changes.status === "completed" ? sql`now()` : null,
     })
-    .returning();
+    .returning(returningAudited(CREATE_CHANGES, sql`${task.createdAt}`));
+  const row = await auditedWrite(db, insert, { action: "create", requestId: params.requestId });
   return toTask(row as TaskRow);
 }
 
@@ -82,45 +215,92 @@ export async function getTask(db: Database, params: TaskKey): Promise<Task | nul
 
 export async function updateTask(
   db: Database,
-  params: TaskKey & { changes: TaskChanges },
+  params: TaskKey & { changes: TaskChanges; requestId: string },
 ): Promise<Task | null> {
   const { changes } = params;
-  const [row] = await db
-    .update(task)
-    .set({
+  const row = await auditedUpdate(
+    db,
+    params,
+    {
       ...changes,
       ...(changes.status !== undefined ? { completedAt: completedAtFor(changes.status) } : {}),
-      updatedAt: nextUpdatedAt,
-    })
-    .where(ownedBy(params))
-    .returning();
+    },
+    { action: "update", requestId: params.requestId },
+  );
   return row ? toTask(row) : null;
 }
 
 /** Sets completion, or toggles it when `completed` is undefined, in one atomic UPDATE. */
 export async function completeTask(
   db: Database,
-  params: TaskKey & { completed?: boolean },
+  params: TaskKey & { completed?: boolean; requestId: string },
 ): Promise<Task | null> {
   const becomesCompleted =
     params.completed === undefined ? sql`${task.status} <> 'completed'` : sql`${params.completed}`;
-  const [row] = await db
-    .update(task)
-    .set({
+  const row = await auditedUpdate(
+    db,
+    params,
+    {
       status: sql`CASE WHEN ${becomesCompleted} THEN 'completed'::task_status
         WHEN ${task.status} = 'completed' THEN 'pending'::task_status
         ELSE ${task.status} END`,
       completedAt: sql`CASE WHEN ${becomesCompleted} THEN COALESCE(${task.completedAt}, now()) END`,
-      updatedAt: nextUpdatedAt,
-    })
-    .where(ownedBy(params))
-    .returning();
+    },
+    { action: "complete", requestId: params.requestId },
+  );
   return row ? toTask(row) : null;
 }
 
-export async function deleteTask(db: Database, params: TaskKey): Promise<boolean> {
-  const deleted = await db.delete(task).where(ownedBy(params)).returning({ id: task.id });
-  return deleted.length > 0;
+export async function deleteTask(
+  db: Database,
+  params: TaskKey & { requestId: string },
+): Promise<boolean> {
+  const deletion = db
+    .delete(task)
+    .where(ownedBy(params))
+    // A delete is recorded as happening after the task's last update, like any other write.
+    .returning(returningAudited(DELETE_CHANGES, nextUpdatedAt));
+  const row = await auditedWrite(db, deletion, { action: "delete", requestId: params.requestId });
+  return row !== undefined;
+}
+
+type TaskAuditRow = typeof taskAudit.$inferSelect;
+
+function toHistoryEntry(row: TaskAuditRow): TaskHistoryEntry {
+  return {
+    id: row.id,
+    task_id: row.taskId,
+    action: row.action,
+    // Written only by fieldChanges(), which keys them by the audited fields.
+    changes: row.changes as TaskFieldChanges,
+    request_id: row.requestId,
+    at: row.at.toISOString(),
+  };
+}
+
+/**
+ * A page of the audit records of the owner's task, oldest first, and how many it has in all;
+ * 0 for a task the user never had. Works for deleted tasks too.
+ */
+export async function listTaskHistory(
+  db: Database,
+  params: TaskKey & { limit: number; offset: number },
+): Promise<{ entries: TaskHistoryEntry[]; total: number }> {
+  const ofTask = and(eq(taskAudit.userId, params.userId), eq(taskAudit.taskId, params.id));
+  const rows = await db
+    .select({ ...getTableColumns(taskAudit), total: sql<string>`count(*) OVER ()` })
+    .from(taskAudit)
+    .where(ofTask)
+    .orderBy(asc(taskAudit.id))
+    .limit(params.limit)
+    .offset(params.offset);
+  if (rows.length > 0) {
+    return { entries: rows.map(toHistoryEntry), total: Number(rows[0]?.total) };
+  }
+  if (params.offset === 0) return { entries: [], total: 0 };
+  // A page past the end has no row to carry the window count.
+  const [counted] = await db.select({ total: count() }).from(taskAudit).where(ofTask);
+  return { entries: [], total: counted?.total ?? 0 };
 }
 
 /** `%`, `_` and `\` in a search match only themselves. */

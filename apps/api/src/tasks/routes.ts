@@ -3,8 +3,11 @@ import {
   CompleteTaskSchema,
   CreateTaskSchema,
   isUuid,
+  LIST_LIMIT_DEFAULT,
   ListTasksQuerySchema,
   parseDateOrDateTime,
+  TaskHistoryQuerySchema,
+  TaskHistorySchema,
   TaskListSchema,
   TaskSchema,
   UpdateTaskSchema,
@@ -13,7 +16,15 @@ import { Type } from "typebox";
 import { isMissingUser, taskNotFound } from "../errors";
 import { type RouteFamilyOptions, routeFamily } from "../family";
 import { toTaskChanges, trimTaskBody } from "./input";
-import { completeTask, createTask, deleteTask, getTask, listTasks, updateTask } from "./queries";
+import {
+  completeTask,
+  createTask,
+  deleteTask,
+  getTask,
+  listTaskHistory,
+  listTasks,
+  updateTask,
+} from "./queries";
 
 /** A malformed id names no task: the same 404 as a missing or foreign one. */
 function taskId(id: string): string {
@@ -86,6 +97,7 @@ const tasksRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
       const params = {
         userId: request.userId,
         changes: { ...toTaskChanges(request.body), title: request.body.title },
+        requestId: request.id,
       };
       const task = await createTask(db, params).catch(async (error: unknown) => {
         if (!isMissingUser(error)) throw error;
@@ -141,6 +153,7 @@ const tasksRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
           userId: request.userId,
           id,
           changes: toTaskChanges(request.body),
+          requestId: request.id,
         });
         if (!task) throw taskNotFound();
         return task;
@@ -168,6 +181,7 @@ const tasksRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
         userId: request.userId,
         id: taskId(request.params.id),
         completed: request.body?.completed,
+        requestId: request.id,
       });
       if (!task) throw taskNotFound();
       return task;
@@ -193,9 +207,45 @@ const tasksRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
       const deleted = await deleteTask(db, {
         userId: request.userId,
         id: taskId(request.params.id),
+        requestId: request.id,
       });
       if (!deleted) throw taskNotFound();
       return reply.code(204).send(null);
+    },
+  );
+
+  fastify.get(
+    "/tasks/:id/history",
+    {
+      schema: {
+        operationId: operationId("getTaskHistory"),
+        summary: "A task's history of writes, oldest first (still there after it is deleted)",
+        tags,
+        params: taskParams,
+        querystring: TaskHistoryQuerySchema,
+        response: {
+          200: {
+            ...TaskHistorySchema,
+            description: "A page of the task's history",
+            headers: {
+              "X-Total-Count": Type.Integer({ description: "entries in the task's history" }),
+            },
+          },
+          ...errors(401, 404, 422, 429, 503),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { entries, total } = await listTaskHistory(db, {
+        userId: request.userId,
+        id: taskId(request.params.id),
+        limit: request.query.limit ?? LIST_LIMIT_DEFAULT,
+        offset: request.query.offset ?? 0,
+      });
+      // Every task the user ever had has a create record: none means not theirs, or no task.
+      if (total === 0) throw taskNotFound();
+      reply.header("x-total-count", total);
+      return entries;
     },
   );
 };
