@@ -14,9 +14,13 @@ export function StringEnum<const Values extends readonly string[]>(
  * on every value to pick a branch (an anyOf costs that on each task of each response).
  */
 export function Nullable<T extends TSchema>(schema: T) {
-  const { type } = schema as { type?: unknown };
+  const { type, enum: values } = schema as { type?: unknown; enum?: unknown[] };
   if (typeof type === "string") {
-    return Type.Unsafe<Static<T> | null>({ ...schema, type: [type, "null"] });
+    return Type.Unsafe<Static<T> | null>({
+      ...schema,
+      type: [type, "null"],
+      ...(values ? { enum: [...values, null] } : {}),
+    });
   }
   return Type.Union([schema, Type.Null()]);
 }
