@@ -28,6 +28,8 @@ import { v7 as uuidv7 } from "uuid";
 import type { TaskChanges } from "./input";
 
 const { task, taskAudit } = schema;
+/** Statements are built once and reused (preparedQuery): values go in through placeholders. */
+const param = sql.placeholder;
 type TaskRow = typeof task.$inferSelect;
 
 export function toTask(row: TaskRow): Task {
@@ -53,7 +55,8 @@ interface TaskKey {
   id: string;
 }
 
-const ownedBy = ({ userId, id }: TaskKey) => and(eq(task.id, id), eq(task.userId, userId));
+/** The owner's task, by the `id` and `userId` placeholders. */
+const ownedBy = and(eq(task.id, param("id")), eq(task.userId, param("userId")));
 
 // Strictly later than the previous value even within one millisecond.
 const nextUpdatedAt = sql`GREATEST(now(), ${task.updatedAt} + interval '1 millisecond')`;
@@ -136,28 +139,43 @@ function returningAudited(changes: SQL<TaskFieldChanges>, at: SQL) {
   };
 }
 
-interface Audit {
-  action: TaskHistoryAction;
-  /** The request's id (X-Request-Id when the client sent a sane one). */
-  requestId: string;
-}
-
-/** Runs a write and inserts its audit record in the same statement; the written row, if any. */
+/**
+ * Runs a write and inserts its audit record in the same statement; the written row, if any.
+ * The statement is built once per `shape` (which columns it writes) and reused with `values`
+ * for its placeholders, plus `requestId`.
+ */
 async function auditedWrite(
   db: Database,
-  write: TypedQueryBuilder<ReturnType<typeof returningAudited>>,
-  { action, requestId }: Audit,
+  action: TaskHistoryAction,
+  shape: string,
+  build: () => TypedQueryBuilder<ReturnType<typeof returningAudited>>,
+  values: Record<string, unknown>,
 ): Promise<TaskRow | undefined> {
-  const written = db.$with("written").as(write);
-  const audited = db.$with("audited", {}).as(
-    sql`INSERT INTO task_audit (user_id, task_id, action, changes, request_id, at)
-      SELECT user_id, id, ${action}::task_audit_action, changes, ${requestId}, at FROM written`,
-  );
-  // The caller gets the task; the audit columns stay in the statement.
-  const { changes: _changes, at: _at, ...taskColumns } = written._.selectedFields;
-  const [row] = await db.with(written, audited).select(taskColumns).from(written);
-  return row;
+  const [row] = await preparedQuery(db, `${action}:${shape}`, () => {
+    const written = db.$with("written").as(build());
+    const audited = db.$with("audited", {}).as(
+      sql`INSERT INTO task_audit (user_id, task_id, action, changes, request_id, at)
+        SELECT user_id, id, ${sql.raw(`'${action}'`)}::task_audit_action, changes,
+          ${param("requestId")}, at FROM written`,
+    );
+    // The caller gets the task; the audit columns stay in the statement.
+    const { changes: _changes, at: _at, ...taskColumns } = written._.selectedFields;
+    return db.with(written, audited).select(taskColumns).from(written);
+  }).execute(values);
+  return row as TaskRow | undefined;
 }
+
+/**
+ * Placeholders named after the changed fields, for a statement reused across values. Wrapped
+ * in `sql` so Drizzle passes each value to node-postgres as it is (a bare placeholder goes
+ * through the column's encoder, which fails on a null date).
+ */
+function changePlaceholders(changes: TaskChanges) {
+  return Object.fromEntries(Object.keys(changes).map((field) => [field, sql`${param(field)}`]));
+}
+
+/** Which fields a write sets, and so its SQL: the key of its prepared statement. */
+const changedFields = (changes: TaskChanges) => Object.keys(changes).sort().join(",");
 
 /**
  * Updates the owner's task and records it. The old values come from the same row, locked first
@@ -166,23 +184,31 @@ async function auditedWrite(
  */
 function auditedUpdate(
   db: Database,
-  key: TaskKey,
-  changes: PgUpdateSetSource<typeof task>,
-  audit: Audit,
+  action: TaskHistoryAction,
+  shape: string,
+  changes: () => PgUpdateSetSource<typeof task>,
+  values: Record<string, unknown>,
 ): Promise<TaskRow | undefined> {
-  const before = db
-    .select({ id: task.id, fields: AUDITED_FIELDS.as(BEFORE.fields) })
-    .from(task)
-    .where(ownedBy(key))
-    .for("no key update")
-    .as(BEFORE.alias);
-  const update = db
-    .update(task)
-    .set({ ...changes, updatedAt: nextUpdatedAt })
-    .from(before)
-    .where(eq(task.id, before.id))
-    .returning(returningAudited(UPDATE_CHANGES, sql`${task.updatedAt}`));
-  return auditedWrite(db, update, audit);
+  return auditedWrite(
+    db,
+    action,
+    shape,
+    () => {
+      const before = db
+        .select({ id: task.id, fields: AUDITED_FIELDS.as(BEFORE.fields) })
+        .from(task)
+        .where(ownedBy)
+        .for("no key update")
+        .as(BEFORE.alias);
+      return db
+        .update(task)
+        .set({ ...changes(), updatedAt: nextUpdatedAt })
+        .from(before)
+        .where(eq(task.id, before.id))
+        .returning(returningAudited(UPDATE_CHANGES, sql`${task.updatedAt}`));
+    },
+    values,
+  );
 }
 
 export async function createTask(
@@ -190,26 +216,31 @@ export async function createTask(
   params: { userId: string; changes: TaskChanges & { title: string }; requestId: string },
 ): Promise<Task> {
   const { changes } = params;
-  const insert = db
-    .insert(task)
-    .values({
-      id: uuidv7(),
-      userId: params.userId,
-      ...changes,
-      completedAt: changes.status === "completed" ? sql`now()` : null,
-    })
-    .returning(returningAudited(CREATE_CHANGES, sql`${task.createdAt}`));
-  const row = await auditedWrite(db, insert, { action: "create", requestId: params.requestId });
+  const completed = changes.status === "completed";
+  const row = await auditedWrite(
+    db,
+    "create",
+    `${changedFields(changes)}${completed ? ":completed" : ""}`,
+    () =>
+      db
+        .insert(task)
+        .values({
+          id: param("id"),
+          userId: param("userId"),
+          ...changePlaceholders(changes),
+          title: param("title"),
+          completedAt: completed ? sql`now()` : null,
+        })
+        .returning(returningAudited(CREATE_CHANGES, sql`${task.createdAt}`)),
+    { ...changes, id: uuidv7(), userId: params.userId, requestId: params.requestId },
+  );
   return toTask(row as TaskRow);
 }
 
 export async function getTask(db: Database, params: TaskKey): Promise<Task | null> {
-  const [row] = await preparedQuery(db, "get", () =>
-    db
-      .select()
-      .from(task)
-      .where(and(eq(task.id, param("id")), eq(task.userId, param("userId")))),
-  ).execute({ id: params.id, userId: params.userId });
+  const [row] = await preparedQuery(db, "get", () => db.select().from(task).where(ownedBy)).execute(
+    { id: params.id, userId: params.userId },
+  );
   return row ? toTask(row) : null;
 }
 
@@ -220,12 +251,13 @@ export async function updateTask(
   const { changes } = params;
   const row = await auditedUpdate(
     db,
-    params,
-    {
-      ...changes,
+    "update",
+    `${changedFields(changes)}:${changes.status ?? ""}`,
+    () => ({
+      ...changePlaceholders(changes),
       ...(changes.status !== undefined ? { completedAt: completedAtFor(changes.status) } : {}),
-    },
-    { action: "update", requestId: params.requestId },
+    }),
+    { ...changes, id: params.id, userId: params.userId, requestId: params.requestId },
   );
   return row ? toTask(row) : null;
 }
@@ -235,18 +267,28 @@ export async function completeTask(
   db: Database,
   params: TaskKey & { completed?: boolean; requestId: string },
 ): Promise<Task | null> {
-  const becomesCompleted =
-    params.completed === undefined ? sql`${task.status} <> 'completed'` : sql`${params.completed}`;
+  const toggles = params.completed === undefined;
   const row = await auditedUpdate(
     db,
-    params,
-    {
-      status: sql`CASE WHEN ${becomesCompleted} THEN 'completed'::task_status
-        WHEN ${task.status} = 'completed' THEN 'pending'::task_status
-        ELSE ${task.status} END`,
-      completedAt: sql`CASE WHEN ${becomesCompleted} THEN COALESCE(${task.completedAt}, now()) END`,
+    "complete",
+    toggles ? "toggle" : "set",
+    () => {
+      const becomesCompleted = toggles
+        ? sql`${task.status} <> 'completed'`
+        : sql`${param("completed")}::boolean`;
+      return {
+        status: sql`CASE WHEN ${becomesCompleted} THEN 'completed'::task_status
+          WHEN ${task.status} = 'completed' THEN 'pending'::task_status
+          ELSE ${task.status} END`,
+        completedAt: sql`CASE WHEN ${becomesCompleted} THEN COALESCE(${task.completedAt}, now()) END`,
+      };
     },
-    { action: "complete", requestId: params.requestId },
+    {
+      id: params.id,
+      userId: params.userId,
+      completed: params.completed,
+      requestId: params.requestId,
+    },
   );
   return row ? toTask(row) : null;
 }
@@ -255,12 +297,18 @@ export async function deleteTask(
   db: Database,
   params: TaskKey & { requestId: string },
 ): Promise<boolean> {
-  const deletion = db
-    .delete(task)
-    .where(ownedBy(params))
-    // A delete is recorded as happening after the task's last update, like any other write.
-    .returning(returningAudited(DELETE_CHANGES, nextUpdatedAt));
-  const row = await auditedWrite(db, deletion, { action: "delete", requestId: params.requestId });
+  const row = await auditedWrite(
+    db,
+    "delete",
+    "",
+    () =>
+      db
+        .delete(task)
+        .where(ownedBy)
+        // A delete is recorded as happening after the task's last update, like any other write.
+        .returning(returningAudited(DELETE_CHANGES, nextUpdatedAt)),
+    { id: params.id, userId: params.userId, requestId: params.requestId },
+  );
   return row !== undefined;
 }
 
@@ -309,8 +357,6 @@ export function likePattern(text: string): string {
 }
 
 export type ListFilters = ListTasksQuery & { dueBefore?: Date; dueAfter?: Date };
-
-const param = sql.placeholder;
 
 /** The filters' conditions, their values left as placeholders (see listValues). */
 function filterConditions(filters: ListFilters): SQL[] {
