@@ -1,5 +1,7 @@
 import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
 import type { FastifyInstance, FastifyReply, FastifyServerOptions } from "fastify";
+import securityHeaders, { type HelmetOptions } from "helmet";
 import authPlugin from "./auth/plugin";
 import type { Config } from "./config";
 import { HttpError } from "./errors";
@@ -19,6 +21,25 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** Security headers for every response; /docs replaces the CSP with its own (plugins/openapi). */
+const SECURITY_HEADERS = {
+  // JSON only: nothing may be loaded, run or framed from a response.
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  // CORP governs only no-cors loads (<img>, <script>), never the web app's CORS fetches, so the
+  // strictest value costs the web app nothing, on the same site or another, and keeps other
+  // pages from pulling responses into their process.
+  crossOriginResourcePolicy: { policy: "same-origin" },
+  frameguard: { action: "deny" },
+  referrerPolicy: { policy: "no-referrer" },
+  // Browsers ignore HSTS over plain http (local use); behind TLS it keeps them on https.
+  hsts: { maxAge: 31_536_000, includeSubDomains: true },
+} satisfies HelmetOptions;
+/** The same headers for answers given before any hook runs (an undecodable URL). */
+const applySecurityHeaders = securityHeaders(SECURITY_HEADERS);
+
 /** Fastify's constructor options: shared by server.ts and the tests, so both run the same server. */
 export function serverOptions(config: Config): FastifyServerOptions {
   return {
@@ -36,7 +57,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
     requestTimeout: 30_000,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Fastify answers a URL it cannot decode before any hook runs; keep the contract's shape.
-    frameworkErrors: (_error, _request, reply) => {
+    frameworkErrors: (_error, request, reply) => {
+      applySecurityHeaders(request.raw, reply.raw, () => {});
       const notFound = new HttpError(404, "not_found", "no route for this URL");
       (reply as FastifyReply).code(notFound.statusCode).send(notFound.toBody());
     },
@@ -46,6 +68,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
 /** The task API as a Fastify plugin: external plugins, then the app's own, then routes. */
 export default async function app(fastify: FastifyInstance, { config }: AppOptions) {
   // External
+  // Before CORS, whose preflight answers end the request in onRequest: they get the headers too.
+  await fastify.register(helmet, SECURITY_HEADERS);
   await fastify.register(cors, {
     origin: config.corsOrigins,
     methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
