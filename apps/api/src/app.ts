@@ -1,6 +1,8 @@
+import { type Server, STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
-import type { FastifyInstance, FastifyReply, FastifyServerOptions } from "fastify";
+import type { FastifyHttpOptions, FastifyInstance, FastifyReply } from "fastify";
 import securityHeaders, { type HelmetOptions } from "helmet";
 import authPlugin from "./auth/plugin";
 import type { Config } from "./config";
@@ -40,8 +42,34 @@ const SECURITY_HEADERS = {
 /** The same headers for answers given before any hook runs (an undecodable URL). */
 const applySecurityHeaders = securityHeaders(SECURITY_HEADERS);
 
+/**
+ * Answers what Node's HTTP parser refuses before Fastify sees a request (a client too slow to
+ * send its request, oversized headers, malformed HTTP) in the contract's error shape, then
+ * closes the connection.
+ */
+function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const clientError =
+    error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? new HttpError(408, "bad_request", "request took too long to arrive")
+      : error.code === "HPE_HEADER_OVERFLOW"
+        ? new HttpError(431, "bad_request", "request headers are too large")
+        : new HttpError(400, "bad_request", "malformed HTTP request");
+  if (socket.writable) {
+    const body = JSON.stringify(clientError.toBody());
+    socket.write(
+      `HTTP/1.1 ${clientError.statusCode} ${STATUS_CODES[clientError.statusCode]}\r\n` +
+        "Content-Type: application/json; charset=utf-8\r\n" +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        "Connection: close\r\n\r\n" +
+        body,
+    );
+  }
+  socket.destroy();
+}
+
 /** Fastify's constructor options: shared by server.ts and the tests, so both run the same server. */
-export function serverOptions(config: Config): FastifyServerOptions {
+export function serverOptions(config: Config): FastifyHttpOptions<Server> {
   return {
     logger: {
       level: config.logLevel,
@@ -54,7 +82,16 @@ export function serverOptions(config: Config): FastifyServerOptions {
       const given = request.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
-    requestTimeout: 30_000,
+    trustProxy: config.trustProxy,
+    // Slow clients (slowloris) cannot hold connections: headers, then the whole request, must
+    // arrive within their deadlines; Node checks the deadlines every second.
+    requestTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    // A connection with no traffic for a minute mid-request (a client not reading its response).
+    connectionTimeout: 60_000,
+    // Longer than load balancers' usual 60 s idle timeout, so the LB closes idle connections first.
+    keepAliveTimeout: 72_000,
+    clientErrorHandler,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Fastify answers a URL it cannot decode before any hook runs; keep the contract's shape.
     frameworkErrors: (_error, request, reply) => {
