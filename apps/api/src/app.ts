@@ -4,6 +4,7 @@ import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
 import type { FastifyHttpOptions, FastifyInstance, FastifyReply } from "fastify";
 import securityHeaders, { type HelmetOptions } from "helmet";
+import pino from "pino";
 import authPlugin from "./auth/plugin";
 import type { Config } from "./config";
 import { HttpError } from "./errors";
@@ -43,6 +44,22 @@ const SECURITY_HEADERS = {
 const applySecurityHeaders = securityHeaders(SECURITY_HEADERS);
 
 /**
+ * pino's error serializer, minus the bound parameters Drizzle puts in a failed query's error
+ * (`params`, and a "params: ..." line in its message and stack): they are users' titles,
+ * descriptions and searches.
+ */
+function errorWithoutQueryParameters(error: Error) {
+  const serialized = pino.stdSerializers.err(error);
+  const withoutParams = (text: string) => text.replace(/^params: .*$/gm, "params: [Redacted]");
+  return {
+    ...serialized,
+    message: withoutParams(serialized.message),
+    stack: withoutParams(serialized.stack),
+    ...("params" in serialized ? { params: "[Redacted]" } : {}),
+  };
+}
+
+/**
  * Answers what Node's HTTP parser refuses before Fastify sees a request (a client too slow to
  * send its request, oversized headers, malformed HTTP) in the contract's error shape, then
  * closes the connection.
@@ -74,7 +91,18 @@ export function serverOptions(config: Config): FastifyHttpOptions<Server> {
     logger: {
       level: config.logLevel,
       // Belt and braces: request logging never includes headers, but nothing may log a token.
-      redact: ["req.headers.authorization", "req.headers.cookie", "headers.authorization"],
+      redact: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        "request.headers.authorization",
+        "request.headers.cookie",
+        "headers.authorization",
+        "headers.cookie",
+        'res.headers["set-cookie"]',
+        'reply.headers["set-cookie"]',
+        'headers["set-cookie"]',
+      ],
+      serializers: { err: errorWithoutQueryParameters },
     },
     bodyLimit: config.bodyLimitBytes,
     // A client's X-Request-Id is reused when it is a sane token; otherwise one is made.
