@@ -747,7 +747,10 @@ describe("rate limiting", () => {
       const response = await limited.as("rl-user", { method: "GET", url: urls[i % urls.length] });
       expect(response.statusCode, `request ${i + 1}`).toBe(200);
     }
-    expectRateLimited(await limited.as("rl-user", { method: "GET", url: "/api/tasks" }));
+    const limitedResponse = await limited.as("rl-user", { method: "GET", url: "/api/tasks" });
+    expectRateLimited(limitedResponse);
+    // The window opened moments ago: the wait is most of a minute, not a token second.
+    expect(Number(limitedResponse.headers["retry-after"])).toBeGreaterThanOrEqual(50);
     expectRateLimited(
       await limited.as("rl-user", { method: "POST", url: "/api/tasks", payload: { title: "x" } }),
     );
@@ -790,12 +793,12 @@ describe("rate limiting", () => {
     expect(response.statusCode).toBe(200);
   });
 
-  it("does not limit /health, /openapi.json, /metrics or OPTIONS preflights", async () => {
+  it("does not limit /health, /openapi.json, /metrics, /docs or OPTIONS preflights", async () => {
     const ip = "10.0.0.6";
     for (let i = 0; i < LIMIT; i++) await anonymous(ip);
     expectRateLimited(await anonymous(ip));
     for (let i = 0; i < LIMIT * 3; i++) {
-      for (const url of ["/health", "/openapi.json", "/metrics"]) {
+      for (const url of ["/health", "/openapi.json", "/metrics", "/docs/json"]) {
         const response = await limited.app.inject({ method: "GET", url, remoteAddress: ip });
         expect(response.statusCode, `${url} #${i + 1}`).toBe(200);
       }
@@ -809,12 +812,14 @@ describe("rate limiting", () => {
     }
   });
 
-  it("puts the CORS headers on a 429 to an allowed origin", async () => {
+  it("puts the CORS and security headers on a 429 to an allowed origin", async () => {
     const origin = "http://localhost:3000";
     for (let i = 0; i < LIMIT / 4; i++) await anonymous("10.0.0.7");
     const response = await anonymous("10.0.0.7", { headers: { origin } });
     expectRateLimited(response);
     expect(response.headers["access-control-allow-origin"]).toBe(origin);
+    expect(response.headers["x-content-type-options"]).toBe("nosniff");
+    expect(response.headers["content-security-policy"]).toMatch(/default-src 'none'/);
   });
 
   it("is off with RATE_LIMIT_PER_MINUTE=0", async () => {
