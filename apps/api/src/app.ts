@@ -1,5 +1,10 @@
+import { type Server, STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
 import cors from "@fastify/cors";
-import type { FastifyInstance, FastifyReply, FastifyServerOptions } from "fastify";
+import helmet from "@fastify/helmet";
+import type { FastifyHttpOptions, FastifyInstance, FastifyReply } from "fastify";
+import securityHeaders, { type HelmetOptions } from "helmet";
+import pino from "pino";
 import authPlugin from "./auth/plugin";
 import type { Config } from "./config";
 import { HttpError } from "./errors";
@@ -19,13 +24,85 @@ export interface AppOptions {
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
+/** Security headers for every response; /docs replaces the CSP with its own (plugins/openapi). */
+const SECURITY_HEADERS = {
+  // JSON only: nothing may be loaded, run or framed from a response.
+  contentSecurityPolicy: {
+    useDefaults: false,
+    directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+  },
+  // CORP governs only no-cors loads (<img>, <script>), never the web app's CORS fetches, so the
+  // strictest value costs the web app nothing, on the same site or another, and keeps other
+  // pages from pulling responses into their process.
+  crossOriginResourcePolicy: { policy: "same-origin" },
+  frameguard: { action: "deny" },
+  referrerPolicy: { policy: "no-referrer" },
+  // Browsers ignore HSTS over plain http (local use); behind TLS it keeps them on https.
+  hsts: { maxAge: 31_536_000, includeSubDomains: true },
+} satisfies HelmetOptions;
+/** The same headers for answers given before any hook runs (an undecodable URL). */
+const applySecurityHeaders = securityHeaders(SECURITY_HEADERS);
+
+/**
+ * pino's error serializer, minus the bound parameters Drizzle puts in a failed query's error
+ * (`params`, and a "params: ..." line in its message and stack): they are users' titles,
+ * descriptions and searches.
+ */
+function errorWithoutQueryParameters(error: Error) {
+  const serialized = pino.stdSerializers.err(error);
+  const withoutParams = (text: string) => text.replace(/^params: .*$/gm, "params: [Redacted]");
+  return {
+    ...serialized,
+    message: withoutParams(serialized.message),
+    stack: withoutParams(serialized.stack),
+    ...("params" in serialized ? { params: "[Redacted]" } : {}),
+  };
+}
+
+/**
+ * Answers what Node's HTTP parser refuses before Fastify sees a request (a client too slow to
+ * send its request, oversized headers, malformed HTTP) in the contract's error shape, then
+ * closes the connection.
+ */
+function clientErrorHandler(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === "ECONNRESET" || socket.destroyed) return;
+  const clientError =
+    error.code === "ERR_HTTP_REQUEST_TIMEOUT"
+      ? new HttpError(408, "bad_request", "request took too long to arrive")
+      : error.code === "HPE_HEADER_OVERFLOW"
+        ? new HttpError(431, "bad_request", "request headers are too large")
+        : new HttpError(400, "bad_request", "malformed HTTP request");
+  if (socket.writable) {
+    const body = JSON.stringify(clientError.toBody());
+    socket.write(
+      `HTTP/1.1 ${clientError.statusCode} ${STATUS_CODES[clientError.statusCode]}\r\n` +
+        "Content-Type: application/json; charset=utf-8\r\n" +
+        `Content-Length: ${Buffer.byteLength(body)}\r\n` +
+        "Connection: close\r\n\r\n" +
+        body,
+    );
+  }
+  socket.destroy();
+}
+
 /** Fastify's constructor options: shared by server.ts and the tests, so both run the same server. */
-export function serverOptions(config: Config): FastifyServerOptions {
+export function serverOptions(config: Config): FastifyHttpOptions<Server> {
   return {
     logger: {
       level: config.logLevel,
       // Belt and braces: request logging never includes headers, but nothing may log a token.
-      redact: ["req.headers.authorization", "req.headers.cookie", "headers.authorization"],
+      redact: [
+        "req.headers.authorization",
+        "req.headers.cookie",
+        "request.headers.authorization",
+        "request.headers.cookie",
+        "headers.authorization",
+        "headers.cookie",
+        'res.headers["set-cookie"]',
+        'reply.headers["set-cookie"]',
+        'headers["set-cookie"]',
+      ],
+      serializers: { err: errorWithoutQueryParameters },
     },
     // One access line per request, written on completion (below), instead of Fastify's two.
     disableRequestLogging: true,
@@ -35,10 +112,20 @@ export function serverOptions(config: Config): FastifyServerOptions {
       const given = request.headers["x-request-id"];
       return typeof given === "string" && REQUEST_ID.test(given) ? given : crypto.randomUUID();
     },
-    requestTimeout: 30_000,
+    trustProxy: config.trustProxy,
+    // Slow clients (slowloris) cannot hold connections: headers, then the whole request, must
+    // arrive within their deadlines; Node checks the deadlines every second.
+    requestTimeout: config.requestTimeoutMs,
+    http: { headersTimeout: config.headersTimeoutMs, connectionsCheckingInterval: 1000 },
+    // A connection with no traffic for a minute mid-request (a client not reading its response).
+    connectionTimeout: 60_000,
+    // Longer than load balancers' usual 60 s idle timeout, so the LB closes idle connections first.
+    keepAliveTimeout: 72_000,
+    clientErrorHandler,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 500 },
     // Fastify answers a URL it cannot decode before any hook runs; keep the contract's shape.
-    frameworkErrors: (_error, _request, reply) => {
+    frameworkErrors: (_error, request, reply) => {
+      applySecurityHeaders(request.raw, reply.raw, () => {});
       const notFound = new HttpError(404, "not_found", "no route for this URL");
       (reply as FastifyReply).code(notFound.statusCode).send(notFound.toBody());
     },
@@ -48,6 +135,8 @@ export function serverOptions(config: Config): FastifyServerOptions {
 /** The task API as a Fastify plugin: external plugins, then the app's own, then routes. */
 export default async function app(fastify: FastifyInstance, { config }: AppOptions) {
   // External
+  // Before CORS, whose preflight answers end the request in onRequest: they get the headers too.
+  await fastify.register(helmet, SECURITY_HEADERS);
   await fastify.register(cors, {
     origin: config.corsOrigins,
     methods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],

@@ -41,6 +41,9 @@ describe("loadConfig defaults", () => {
     expect(config.auth.audiences).toBeNull();
     // Better Auth's default address, where the web app serves its JWKS.
     expect(config.auth.jwksUrl.href).toBe("http://localhost:3000/api/auth/jwks");
+    expect(config.requestTimeoutMs).toBe(30_000);
+    expect(config.headersTimeoutMs).toBe(10_000);
+    expect(config.trustProxy).toBe(false);
   });
 
   it("reads numbers, the log level and the HS256 secret from their variables", () => {
@@ -95,6 +98,16 @@ describe("loadConfig refuses bad settings with a ConfigError naming the variable
     ["DB_CONNECT_TIMEOUT_MS", "0"],
     ["DB_STATEMENT_TIMEOUT_MS", "-1"],
     ["DB_STATEMENT_TIMEOUT_MS", "1500"],
+    ["REQUEST_TIMEOUT_MS", "10"],
+    ["REQUEST_TIMEOUT_MS", "soon"],
+    ["HEADERS_TIMEOUT_MS", "0"],
+    ["HEADERS_TIMEOUT_MS", "60000"],
+    ["TRUST_PROXY", "true"],
+    ["TRUST_PROXY", "1"],
+    ["TRUST_PROXY", "10.0.0.0/33"],
+    ["TRUST_PROXY", "10.0.0.1,proxy.example.com"],
+    ["TRUST_PROXY", "::1/129"],
+    ["TRUST_PROXY", " , "],
   ])("%s=%s", (name, value) => {
     const error = configErrorOf({ DATABASE_URL, [name]: value });
     expect(error.name).toBe("ConfigError");
@@ -130,6 +143,28 @@ describe("loadConfig refuses bad settings with a ConfigError naming the variable
     const error = configErrorOf({ DATABASE_URL, API_PORT: "abc", JWT_SECRET: "hunter2-secret" });
     expect(error.message).not.toContain("hunter2-secret");
     expect(error.message).not.toContain("tasklane:secret");
+  });
+});
+
+describe("TRUST_PROXY", () => {
+  it("takes a comma list of addresses, CIDRs and proxy-addr's range names", () => {
+    const { trustProxy } = load({
+      TRUST_PROXY: "10.0.0.1, 192.168.0.0/16,::1,fd00::/8,loopback,uniquelocal",
+    });
+    expect(trustProxy).toEqual([
+      "10.0.0.1",
+      "192.168.0.0/16",
+      "::1",
+      "fd00::/8",
+      "loopback",
+      "uniquelocal",
+    ]);
+  });
+
+  it("explains that a hop count is not accepted", () => {
+    expect(configErrorOf({ DATABASE_URL, TRUST_PROXY: "2" }).message).toMatch(
+      /TRUST_PROXY must be a comma list of proxy addresses or CIDRs/,
+    );
   });
 });
 

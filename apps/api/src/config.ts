@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
 import { parseEnv } from "node:util";
 import envSchema from "env-schema";
 import { type Static, Type } from "typebox";
@@ -23,6 +24,9 @@ const EnvSchema = Type.Object({
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1500 }),
   DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1500 }),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
+  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 30_000 }),
+  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
+  TRUST_PROXY: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Unsafe<(typeof LOG_LEVELS)[number]>({
     type: "string",
     enum: [...LOG_LEVELS],
@@ -58,6 +62,12 @@ export interface Config {
   queryTimeoutMs: number;
   /** PostgreSQL's statement_timeout for the API's sessions; 0 leaves the server's setting. */
   statementTimeoutMs: number;
+  /** Longest time a client may take to send a whole request, headers and body. */
+  requestTimeoutMs: number;
+  /** Longest time a client may take to send a request's headers (slowloris). */
+  headersTimeoutMs: number;
+  /** Peers (addresses, CIDRs) whose X-Forwarded-For names the client; false trusts nobody. */
+  trustProxy: false | string[];
   logLevel: Env["LOG_LEVEL"];
 }
 
@@ -85,6 +95,40 @@ function parseOrigins(value: string): string[] {
       }
       return url.origin;
     });
+}
+
+/** proxy-addr's names for address ranges, accepted next to addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= bits;
+}
+
+/**
+ * TRUST_PROXY: unset is off; else a comma list of the proxies' addresses, CIDRs and range names.
+ * Not `true` nor a hop count: neither can tell a proxy from a client that sends X-Forwarded-For
+ * itself, so any client could name its own address and dodge the per-IP rate limit (Fastify
+ * ignores hop counts for that reason).
+ */
+function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
+  if (value === undefined) return false;
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  const bad = entries.find((entry) => !isAddressOrCidr(entry));
+  if (entries.length === 0 || bad !== undefined) {
+    throw new ConfigError(
+      `TRUST_PROXY must be a comma list of proxy addresses or CIDRs (e.g. 10.0.0.0/8), got "${bad ?? value}"`,
+    );
+  }
+  return entries;
 }
 
 /** Reads the repo-root .env (when present) under the process environment, which wins. */
@@ -138,6 +182,11 @@ export function loadConfig(environment: Record<string, string> = readEnvironment
         ]
       : null;
 
+  if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
+    // Node refuses a headers deadline past the whole request's.
+    throw new ConfigError("HEADERS_TIMEOUT_MS must not exceed REQUEST_TIMEOUT_MS");
+  }
+
   return {
     databaseUrl: env.DATABASE_URL,
     host: env.API_HOST,
@@ -157,6 +206,9 @@ export function loadConfig(environment: Record<string, string> = readEnvironment
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -1,5 +1,7 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { InjectOptions, LightMyRequestResponse } from "fastify";
-import { SignJWT } from "jose";
+import { exportJWK, generateKeyPair, SignJWT } from "jose";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createTestApp, TEST_HS256_SECRET, type TestApp } from "../test/app";
@@ -615,5 +617,110 @@ describe("secrets in responses", () => {
     expectUnauthorized(response, "token expired");
     expect(response.body).not.toContain(token);
     expect(response.body).not.toContain(TEST_HS256_SECRET);
+  });
+});
+
+describe("hostile token headers", () => {
+  let hostile: TestApp;
+  /** A server an attacker controls: tokens point jku/x5u at it; it must never be asked. */
+  let attacker: Server;
+  let attackerRequests = 0;
+  let attackerUrl: string;
+  beforeAll(async () => {
+    hostile = await createTestApp();
+    attacker = createServer((_request, response) => {
+      attackerRequests++;
+      response.setHeader("content-type", "application/json");
+      response.end(JSON.stringify({ keys: [] }));
+    });
+    await new Promise<void>((resolve) => attacker.listen(0, "127.0.0.1", resolve));
+    attackerUrl = `http://127.0.0.1:${(attacker.address() as AddressInfo).port}`;
+    // The one expected fetch, so the cooldown is running for everything below.
+    expect((await get(await hostile.token("kid-warmup"))).statusCode).toBe(200);
+    expect(hostile.jwks.fetches).toBe(1);
+  });
+  afterAll(async () => {
+    await new Promise<void>((resolve) => attacker.close(() => resolve()));
+    await hostile.close();
+  });
+
+  const get = (token: string) =>
+    hostile.app.inject({ method: "GET", url: "/api/tasks", headers: bearer(token) });
+
+  /**
+   * An EdDSA token signed by a key the JWKS does not publish, under any protected header;
+   * `jwk: true` embeds that key's public JWK.
+   */
+  async function signedByAttacker(header: Record<string, unknown>, sub = "kid-victim") {
+    const { privateKey, publicKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
+    const jwk = await exportJWK(publicKey);
+    const token = await new SignJWT({ sub })
+      .setProtectedHeader({ alg: "EdDSA", ...header, ...(header.jwk ? { jwk } : {}) })
+      .setIssuedAt()
+      .setExpirationTime(now() + 600)
+      .sign(privateKey);
+    return token;
+  }
+
+  it.each([
+    ["path traversal", "../../../../etc/passwd"],
+    ["an encoded path traversal", "..%2F..%2Fkey-1"],
+    ["a URL", "http://127.0.0.1:1/jwks.json"],
+    ["SQL", "key-1' OR '1'='1"],
+    ["a NUL byte", "key-1\u0000"],
+    ["CR/LF", "key-1\r\nX-Injected: 1"],
+    ["a huge string", "k".repeat(6000)],
+    ["unicode", "ключ-1\u202E"],
+  ])("answers a kid with %s with 401 and no JWKS fetch", async (_name, kid) => {
+    expectUnauthorized(await get(await signedByAttacker({ kid })), "invalid token");
+    expect(hostile.jwks.fetches).toBe(1);
+  });
+
+  it.each([
+    ["a number", 1],
+    ["an object", { $ne: null }],
+    ["an array", ["key-1"]],
+    ["null", null],
+    ["true", true],
+  ])("answers a kid that is %s with 401 and no JWKS fetch", async (_name, kid) => {
+    const token = rawJwt({ alg: "EdDSA", kid }, { sub: "kid-victim", exp: now() + 600 }, "c2ln");
+    expectUnauthorized(await get(token), "invalid token");
+    expect(hostile.jwks.fetches).toBe(1);
+  });
+
+  it.each([
+    ["jku", (url: string) => ({ jku: `${url}/jwks.json`, kid: "attacker-kid" })],
+    ["x5u", (url: string) => ({ x5u: `${url}/cert.pem`, kid: "attacker-kid" })],
+    ["jku under the published kid", (url: string) => ({ jku: `${url}/jwks.json`, kid: "key-1" })],
+    ["an embedded jwk", () => ({ jwk: true, kid: "key-1" })],
+    ["an embedded jwk without kid", () => ({ jwk: true })],
+  ])("ignores %s: 401, nothing fetched from the attacker's URL", async (_name, header) => {
+    const token = await signedByAttacker(header(attackerUrl));
+    expectUnauthorized(await get(token), "invalid token");
+    expect(attackerRequests).toBe(0);
+    expect(hostile.jwks.fetches).toBe(1);
+    expect(new Set(hostile.jwks.fetchedUrls)).toEqual(new Set(["/api/auth/jwks"]));
+  });
+
+  it("survives a burst of random unknown kids: one refetch at most, valid tokens all served", async () => {
+    const valid = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => hostile.token(`flood-ok-${i}`)),
+    );
+    const flood = await Promise.all(
+      Array.from({ length: 200 }, (_, i) =>
+        signedByAttacker({ kid: `flood-${i}-${Math.random().toString(36).slice(2)}` }),
+      ),
+    );
+    // Interleaved, all in flight at once.
+    const requests = flood.map((token) => ({ token, valid: false }));
+    for (const [i, token] of valid.entries()) requests.splice(i * 6, 0, { token, valid: true });
+    const responses = await Promise.all(requests.map(({ token }) => get(token)));
+
+    const statusesOf = (wanted: boolean) =>
+      responses.filter((_, i) => requests[i]?.valid === wanted).map((r) => r.statusCode);
+    expect(statusesOf(true)).toEqual(valid.map(() => 200));
+    expect(new Set(statusesOf(false))).toEqual(new Set([401]));
+    expect(hostile.jwks.fetches).toBeLessThanOrEqual(2);
+    expect(attackerRequests).toBe(0);
   });
 });

@@ -41,14 +41,17 @@ export function signHs256(claims: TokenClaims, secret: string): Promise<string> 
  */
 export class JwksServer {
   fetches = 0;
+  /** The path and query of every fetch, in order. */
+  readonly fetchedUrls: string[] = [];
   private keys: { kid: string; privateKey: PrivateKey; publicJwk: JWK }[] = [];
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<JwksServer> {
     const server = createServer();
     const jwks = new JwksServer(server);
-    server.on("request", (_request, response) => {
+    server.on("request", (request, response) => {
       jwks.fetches++;
+      jwks.fetchedUrls.push(request.url ?? "");
       response.setHeader("content-type", "application/json");
       response.end(JSON.stringify({ keys: jwks.keys.map((key) => key.publicJwk) }));
     });
