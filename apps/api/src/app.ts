@@ -183,6 +183,7 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
     connectTimeoutMs: config.connectTimeoutMs,
     queryTimeoutMs: config.queryTimeoutMs,
     statementTimeoutMs: config.statementTimeoutMs,
+    preparedStatements: config.preparedStatements,
   });
   await fastify.register(authPlugin, {
     auth: config.auth,

@@ -96,6 +96,7 @@ describe("loadConfig refuses bad settings with a ConfigError naming the variable
     ["JWT_CLOCK_SKEW_SECONDS", "-5"],
     ["LOG_LEVEL", "loud"],
     ["DB_CONNECT_TIMEOUT_MS", "0"],
+    ["DB_PREPARED_STATEMENTS", "sometimes"],
     ["DB_STATEMENT_TIMEOUT_MS", "-1"],
     ["DB_STATEMENT_TIMEOUT_MS", "1500"],
     ["REQUEST_TIMEOUT_MS", "10"],

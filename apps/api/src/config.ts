@@ -23,6 +23,7 @@ const EnvSchema = Type.Object({
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
   DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1500 }),
   DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1500 }),
+  DB_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
   DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 30_000 }),
   HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
@@ -62,6 +63,8 @@ export interface Config {
   queryTimeoutMs: number;
   /** PostgreSQL's statement_timeout for the API's sessions; 0 leaves the server's setting. */
   statementTimeoutMs: number;
+  /** Named server-side prepared statements; off for poolers that cannot carry them. */
+  preparedStatements: boolean;
   /** Longest time a client may take to send a whole request, headers and body. */
   requestTimeoutMs: number;
   /** Longest time a client may take to send a request's headers (slowloris). */
@@ -206,6 +209,7 @@ export function loadConfig(environment: Record<string, string> = readEnvironment
     connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
     queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
     statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
+    preparedStatements: env.DB_PREPARED_STATEMENTS,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

@@ -1,5 +1,6 @@
 import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
 import pg from "pg";
+import { useNamedStatements } from "./prepared";
 import * as schema from "./schema";
 
 export type Database = NodePgDatabase<typeof schema>;
@@ -26,6 +27,13 @@ export interface PoolSettings {
    */
   statementTimeoutMillis?: number;
   idleTimeoutMillis?: number;
+  /**
+   * Whether `preparedQuery` statements are prepared on the server under a name (parsed and
+   * planned once per connection) or sent unnamed each time. Default true; false for poolers
+   * that cannot carry named statements across transactions (PgBouncer before 1.21 in
+   * transaction mode).
+   */
+  namedStatements?: boolean;
   /** Name shown in pg_stat_activity. */
   applicationName?: string;
 }
@@ -52,5 +60,7 @@ export function createDatabase(
     idleTimeoutMillis: settings.idleTimeoutMillis ?? 30_000,
     application_name: settings.applicationName ?? "tasklane",
   });
-  return { db: drizzle({ client: pool, schema }), pool };
+  const db = drizzle({ client: pool, schema });
+  useNamedStatements(db, settings.namedStatements ?? true);
+  return { db, pool };
 }

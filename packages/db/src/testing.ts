@@ -52,6 +52,14 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   };
 }
 
+/**
+ * Settings an app under test needs for `appUrl`: through a pooler in transaction mode (PgBouncer
+ * before 1.21 cannot carry named statements across transactions), unnamed statements only.
+ */
+export function appDatabaseSettings(): Record<string, string> {
+  return inject("testPoolerAddress") ? { DB_PREPARED_STATEMENTS: "false" } : {};
+}
+
 /** `url` (same user, password and database) with its host and port replaced by `hostPort`'s. */
 export function throughPooler(url: string, hostPort: string): string {
   const pooler = new URL(`postgres://${hostPort}`);

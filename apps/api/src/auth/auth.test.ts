@@ -429,11 +429,21 @@ describe("auto-provisioning of the user row", () => {
   }
 
   const firstRequest = async (sub: string, claims: Record<string, unknown> = {}) => {
-    const response = await getTasks(bearer(await t.token(sub, claims)));
-    expect(response.statusCode, response.body).toBe(200);
+    const response = await t.app.inject({
+      method: "POST",
+      url: "/api/tasks",
+      payload: { title: "first" },
+      headers: bearer(await t.token(sub, claims)),
+    });
+    expect(response.statusCode, response.body).toBe(201);
   };
 
-  it("creates the user row from the token's email and name on the first request", async () => {
+  it("writes no user row for reads", async () => {
+    expect((await getTasks(bearer(await t.token("prov-reader")))).statusCode).toBe(200);
+    expect(await userRows("prov-reader")).toEqual([]);
+  });
+
+  it("creates the user row from the token's email and name on the first task", async () => {
     expect(await userRows("prov-full")).toEqual([]);
     await firstRequest("prov-full", { email: "ada@example.com", name: "Ada Lovelace" });
     expect(await userRows("prov-full")).toEqual([
@@ -479,7 +489,13 @@ describe("auto-provisioning of the user row", () => {
 
   it("provisions HS256 users too", async () => {
     const token = await t.hs256({ sub: "prov-hs", email: "hs@example.com", name: "HS" });
-    expect((await getTasks(bearer(token))).statusCode).toBe(200);
+    const created = await t.app.inject({
+      method: "POST",
+      url: "/api/tasks",
+      payload: { title: "first" },
+      headers: bearer(token),
+    });
+    expect(created.statusCode).toBe(201);
     expect(await userRows("prov-hs")).toEqual([
       { id: "prov-hs", name: "HS", email: "hs@example.com" },
     ]);
@@ -521,7 +537,13 @@ describe("auto-provisioning of the user row", () => {
 
   it("does not provision anything for a refused token", async () => {
     const token = await t.token("prov-refused", { expiresIn: -3600 });
-    expectUnauthorized(await getTasks(bearer(token)), "token expired");
+    const refused = await t.app.inject({
+      method: "POST",
+      url: "/api/tasks",
+      payload: { title: "never" },
+      headers: bearer(token),
+    });
+    expectUnauthorized(refused, "token expired");
     expect(await userRows("prov-refused")).toEqual([]);
   });
 });

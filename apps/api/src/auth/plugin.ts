@@ -14,8 +14,13 @@ declare module "fastify" {
     identity: VerifiedToken | null;
   }
   interface FastifyInstance {
-    /** onRequest hook for /api routes: bearer token, rate limit, path user check, user row. */
+    /** onRequest hook for /api routes: bearer token, rate limit, path user check. */
     authenticate: (request: FastifyRequest) => Promise<void>;
+    /**
+     * Gives the request's user a `user` row unless this process already knows it has one: for
+     * creating a task, whose foreign key needs it. Reads never write, so they skip this.
+     */
+    ensureUserRow: (request: FastifyRequest) => Promise<void>;
     /**
      * Gives the request's user a `user` row again, for a write that found it gone (the account
      * was deleted after the row was cached as present).
@@ -95,6 +100,9 @@ export default fp<AuthPluginOptions>(
     fastify.decorate("restoreUser", async (request: FastifyRequest) => {
       if (request.identity) await provision(request.identity);
     });
+    fastify.decorate("ensureUserRow", async (request: FastifyRequest) => {
+      if (request.identity && !knownUsers.has(request.userId)) await provision(request.identity);
+    });
     fastify.decorate("authenticate", async (request: FastifyRequest) => {
       let token: VerifiedToken;
       try {
@@ -112,7 +120,6 @@ export default fp<AuthPluginOptions>(
       if (pathUserId !== undefined && pathUserId !== token.userId) {
         throw new HttpError(403, "forbidden", "this path belongs to another user");
       }
-      if (!knownUsers.has(token.userId)) await provision(token);
     });
   },
   { name: "auth", dependencies: ["database"] },

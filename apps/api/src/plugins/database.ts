@@ -16,6 +16,7 @@ export interface DatabasePluginOptions {
   connectTimeoutMs: number;
   queryTimeoutMs: number;
   statementTimeoutMs: number;
+  preparedStatements: boolean;
 }
 
 export default fp<DatabasePluginOptions>(
@@ -25,6 +26,7 @@ export default fp<DatabasePluginOptions>(
       connectionTimeoutMillis: options.connectTimeoutMs,
       queryTimeoutMillis: options.queryTimeoutMs,
       statementTimeoutMillis: options.statementTimeoutMs,
+      namedStatements: options.preparedStatements,
       applicationName: "tasklane-api",
     });
     // An idle client's error (the server restarting) must not crash the process;

@@ -99,6 +99,7 @@ const tasksRoutes: FastifyPluginAsyncTypebox<RouteFamilyOptions> = async (fastif
         changes: { ...toTaskChanges(request.body), title: request.body.title },
         requestId: request.id,
       };
+      await fastify.ensureUserRow(request);
       const task = await createTask(db, params).catch(async (error: unknown) => {
         if (!isMissingUser(error)) throw error;
         await fastify.restoreUser(request);

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { appDatabaseSettings } from "@tasklane/db/testing";
 import { signHs256 } from "./jwks-server";
 
 const apiRoot = fileURLToPath(new URL("../..", import.meta.url));
@@ -59,6 +60,7 @@ export async function startApiProcess(options: {
       AUTH_JWKS_URL: "http://127.0.0.1:9/unused-jwks",
       RATE_LIMIT_PER_MINUTE: "0",
       LOG_LEVEL: "info",
+      ...appDatabaseSettings(),
       ...options.env,
     },
     stdio: ["ignore", "pipe", "pipe"],

@@ -1,4 +1,4 @@
-import { createTestDatabase } from "@tasklane/db/testing";
+import { appDatabaseSettings, createTestDatabase } from "@tasklane/db/testing";
 import Fastify, {
   type FastifyInstance,
   type InjectOptions,
@@ -48,6 +48,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     JWT_SECRET: TEST_HS256_SECRET,
     LOG_LEVEL: options.logStream ? "info" : "silent",
     RATE_LIMIT_PER_MINUTE: "0",
+    ...appDatabaseSettings(),
     ...options.env,
     DATABASE_URL: options.databaseUrl
       ? await options.databaseUrl(database.appUrl)
