@@ -22,7 +22,7 @@ export const TARGETS = {
   minThroughputRatio: 0.8,
   maxP95RatioAt100: 1.25,
   maxLatencyMsAt1000: 5000,
-  /** RSS growth between the first and the last leak-check run that counts as a leak. */
+  /** RSS growth from the second leak-check run to the last that counts as a leak. */
   maxLeakGrowth: 0.1,
 };
 
@@ -91,17 +91,19 @@ export function renderReport({ measurements, leakRssBytes, setup }: ReportInput)
     );
   }
 
+  // The first run fills the bounded caches (verified tokens, prepared statements) and the JIT:
+  // growth is judged from the second run on.
   let leakGrowth: number | null = null;
-  if (leakRssBytes.length >= 2) {
-    const first = leakRssBytes[0] as number;
+  if (leakRssBytes.length >= 3) {
+    const settled = leakRssBytes[1] as number;
     const last = leakRssBytes.at(-1) as number;
-    leakGrowth = (last - first) / first;
+    leakGrowth = (last - settled) / settled;
     const leaks = leakGrowth > TARGETS.maxLeakGrowth;
     if (leaks) targetsMet = false;
     lines.push(
       "",
       `Leak check (Tasklane RSS after each mixed run on one server, MiB): ${leakRssBytes.map(mib).join(" → ")}; ` +
-        `${(leakGrowth * 100).toFixed(1)} % from first to last: ${leaks ? "GROWS" : "no growth beyond 10 %"}.`,
+        `${(leakGrowth * 100).toFixed(1)} % from the second run to the last: ${leaks ? "GROWS" : "no growth beyond 10 %"}.`,
     );
   }
   lines.push("", `All targets met: ${targetsMet ? "yes" : "no"}.`);

@@ -30,7 +30,7 @@ const { values: options } = parseArgs({
     scenarios: { type: "string", default: SCENARIOS.join(",") },
     targets: { type: "string", default: "baseline,tasklane" },
     workers: { type: "string", default: "2" },
-    "leak-runs": { type: "string", default: "3" },
+    "leak-runs": { type: "string", default: "4" },
     "database-url": { type: "string", default: process.env.BENCH_DATABASE_URL },
     loader: { type: "string" },
     "cpu-prof": { type: "string" },
@@ -48,7 +48,8 @@ if (options.help) {
   --scenarios LIST     ${SCENARIOS.join(",")}
   --targets LIST       baseline,tasklane
   --workers N          processes per server, Tasklane's API_WORKERS and the baseline's (2)
-  --leak-runs N        mixed runs at the highest connection count on one server (3; 0 skips)
+  --leak-runs N        mixed runs at the highest connection count on one server (4; 0 skips;
+                       RSS growth is judged from the second run, once caches are full)
   --database-url URL   PostgreSQL server to create the bench database on (BENCH_DATABASE_URL;
                        default: 127.0.0.1:5432 when it answers, else an embedded one)
   --loader wrk|autocannon   default: wrk when installed, else autocannon
