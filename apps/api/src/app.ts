@@ -2,7 +2,13 @@ import { type Server, STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import cors from "@fastify/cors";
 import helmet from "@fastify/helmet";
-import type { FastifyHttpOptions, FastifyInstance, FastifyReply } from "fastify";
+import {
+  type FastifyHttpOptions,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import securityHeaders, { type HelmetOptions } from "helmet";
 import pino from "pino";
 import authPlugin from "./auth/plugin";
@@ -23,6 +29,17 @@ export interface AppOptions {
 }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** One access line per request, on completion, with the request in it (Fastify writes two). */
+class AccessLog extends LogController {
+  override incomingRequest() {}
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply) {
+    const line = { req: request, res: reply, responseTime: reply.elapsedTime };
+    if (error) reply.log.error({ ...line, err: error }, "request errored");
+    else reply.log.info(line, "request completed");
+  }
+}
 
 /** Security headers for every response; /docs replaces the CSP with its own (plugins/openapi). */
 const SECURITY_HEADERS = {
@@ -104,8 +121,7 @@ export function serverOptions(config: Config): FastifyHttpOptions<Server> {
       ],
       serializers: { err: errorWithoutQueryParameters },
     },
-    // One access line per request, written on completion (below), instead of Fastify's two.
-    disableRequestLogging: true,
+    logController: new AccessLog(),
     bodyLimit: config.bodyLimitBytes,
     // A client's X-Request-Id is reused when it is a sane token; otherwise one is made.
     genReqId: (request) => {
@@ -157,12 +173,6 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
   // App
   fastify.addHook("onRequest", async (request, reply) => {
     reply.header("x-request-id", request.id);
-  });
-  fastify.addHook("onResponse", async (request, reply) => {
-    request.log.info(
-      { req: request, res: reply, responseTime: reply.elapsedTime },
-      "request completed",
-    );
   });
   // Once closing (SIGTERM/SIGINT), answers to requests still in flight close their connection:
   // Node closes only the keep-alive connections idle when close() starts, and one that goes idle
