@@ -9,10 +9,11 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { freePort } from "../apps/api/src/test/free-port";
 import { JwksServer, signHs256 } from "../apps/api/src/test/jwks-server";
 import { createBenchDatabase, type SeededUser, seed } from "./database";
 import { type LoadResult, SCENARIOS, type Scenario } from "./load/scenarios";
-import { freePort, hasCommand, type RunningServer, startServer } from "./processes";
+import { hasCommand, type RunningServer, startServer } from "./processes";
 import { type Measurement, renderReport } from "./report";
 
 const repoRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));

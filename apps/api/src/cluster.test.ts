@@ -1,21 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
 import { readFile } from "node:fs/promises";
-import net from "node:net";
 import { fileURLToPath } from "node:url";
 import { createTestDatabase, type TestDatabase } from "@tasklane/db/testing";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { freePort } from "./test/free-port";
 import { JwksServer } from "./test/jwks-server";
 
 const serverEntry = fileURLToPath(new URL("server.ts", import.meta.url));
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 /** Pids of a process's children, from /proc (Linux). */
 async function childPids(pid: number): Promise<number[]> {

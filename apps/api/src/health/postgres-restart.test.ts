@@ -1,5 +1,4 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { runMigrations } from "@tasklane/db";
@@ -9,20 +8,13 @@ import {
   startEmbeddedPostgres,
 } from "../../../../scripts/embedded-postgres";
 import { createTestApp, type TestApp } from "../test/app";
+import { freePort } from "../test/free-port";
 
 // The TCP proxy in health.test.ts cuts the network; here PostgreSQL itself goes away (its fast
 // shutdown terminates every session) and comes back on the same port.
 
 const FAIL_FAST_MS = 2000;
 const RECOVERY_MS = 5000;
-
-async function freePort(): Promise<number> {
-  const probe = net.createServer();
-  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
-  const { port } = probe.address() as net.AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe("PostgreSQL stopped and started again (a server this test owns)", () => {
   let dataDir: string;
