@@ -118,9 +118,9 @@ describe("SIGKILL in the middle of a concurrent create load", () => {
 
     expect(unexpected).toEqual([]);
     expect(await api.exited).toEqual({ code: null, signal: "SIGKILL" });
-    // The kill did land in the middle of the load.
+    // The kill did land in the middle of the load. (Whether any request then went unanswered
+    // is a race: answers already in the socket buffers still arrive.)
     expect(inFlightAtKill).toBeGreaterThan(0);
-    expect(unanswered).toBeGreaterThan(0);
 
     const { rows } = await withPgClient((database as TestDatabase).url, (client) =>
       client.query<TaskRow>("SELECT * FROM task"),
