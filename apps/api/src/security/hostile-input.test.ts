@@ -1,4 +1,4 @@
-import { ERROR_TYPES } from "@tasklane/contract";
+import { ERROR_TYPES, ListTasksQuerySchema } from "@tasklane/contract";
 import fc from "fast-check";
 import type { HTTPMethods, LightMyRequestResponse } from "fastify";
 import pg from "pg";
@@ -136,24 +136,7 @@ const contentType = fc.oneof(
   ),
 );
 
-const QUERY_NAMES = [
-  "status",
-  "completed",
-  "priority",
-  "category",
-  "tag",
-  "q",
-  "due_before",
-  "due_after",
-  "overdue",
-  "sort",
-  "order",
-  "limit",
-  "offset",
-  "tz",
-  "user_id",
-  "__proto__",
-];
+const QUERY_NAMES = [...Object.keys(ListTasksQuerySchema.properties), "tz", "user_id", "__proto__"];
 const queryValue = fc.oneof(
   hostileString.map(percentEncode),
   fc.constantFrom("%", "%zz", "%00", "%C0%AE", "%FF", "+", "&", "=", "%2526", "-1", "1e9", "[]"),
