@@ -3,8 +3,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { runMigrations } from "@tasklane/db";
-import { databaseUrl, dropDatabase, withPgClient } from "@tasklane/db/testing";
-import pg from "pg";
+import { databaseUrl, dropDatabase, serverAnswers, withPgClient } from "@tasklane/db/testing";
 import { startEmbeddedPostgres } from "../scripts/embedded-postgres";
 
 const LOCAL_SERVER_URL = "postgres://postgres@127.0.0.1:5432/postgres";
@@ -23,7 +22,7 @@ export async function createBenchDatabase(serverUrl?: string): Promise<BenchData
   let server: { url: string; description: string; stop(): Promise<void> };
   if (serverUrl) {
     server = { url: serverUrl, description: "the given server", stop: async () => {} };
-  } else if (await answers(LOCAL_SERVER_URL)) {
+  } else if (await serverAnswers(LOCAL_SERVER_URL)) {
     server = {
       url: LOCAL_SERVER_URL,
       description: "PostgreSQL on 127.0.0.1:5432",
@@ -55,18 +54,6 @@ export async function createBenchDatabase(serverUrl?: string): Promise<BenchData
       await server.stop();
     },
   };
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 export interface SeededUser {

@@ -5,7 +5,13 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { runMigrations } from "@tasklane/db";
-import { databaseUrl, dropDatabase, throughPooler, withPgClient } from "@tasklane/db/testing";
+import {
+  databaseUrl,
+  dropDatabase,
+  serverAnswers,
+  throughPooler,
+  withPgClient,
+} from "@tasklane/db/testing";
 import pg from "pg";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "../embedded-postgres";
@@ -64,7 +70,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     console.log(
       `Test databases: ${server.description}${pooler ? `; apps connect through the pooler at ${pooler}` : ""}`,
     );
-    if (pooler && !(await answers(throughPooler(server.url, pooler)))) {
+    if (pooler && !(await serverAnswers(throughPooler(server.url, pooler)))) {
       throw new Error(
         `TEST_POOLER_URL=${pooler}: no pooler answers there for ${server.description}`,
       );
@@ -110,7 +116,7 @@ async function chooseServer(): Promise<TestServer> {
   if (configuredUrl) {
     return { url: configuredUrl, description: "TEST_DATABASE_URL", stop: async () => {} };
   }
-  if (process.env.TEST_EMBEDDED_POSTGRES !== "1" && (await answers(LOCAL_SERVER_URL))) {
+  if (process.env.TEST_EMBEDDED_POSTGRES !== "1" && (await serverAnswers(LOCAL_SERVER_URL))) {
     return {
       url: LOCAL_SERVER_URL,
       description: "PostgreSQL on 127.0.0.1:5432",
@@ -118,18 +124,6 @@ async function chooseServer(): Promise<TestServer> {
     };
   }
   return startTemporaryServer();
-}
-
-async function answers(url: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
 }
 
 async function startTemporaryServer(): Promise<TestServer> {

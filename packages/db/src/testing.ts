@@ -96,3 +96,16 @@ export async function withPgClient<T>(
     await client.end();
   }
 }
+
+/** Whether a PostgreSQL server answers at `url` within 2 s. */
+export async function serverAnswers(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
