@@ -1,4 +1,4 @@
-import { ERROR_TYPES, ListTasksQuerySchema } from "@tasklane/contract";
+import { ERROR_TYPES, ListTasksQuerySchema, TaskSchema } from "@tasklane/contract";
 import fc from "fast-check";
 import type { HTTPMethods, LightMyRequestResponse } from "fastify";
 import pg from "pg";
@@ -78,20 +78,8 @@ const fieldValue = fc.oneof(
   fc.constantFrom("pending", "in_progress", "completed", "high", "work", "2026-12-01"),
 );
 
-const TASK_FIELDS = [
-  "title",
-  "description",
-  "status",
-  "completed",
-  "priority",
-  "category",
-  "tags",
-  "due_date",
-  "id",
-  "user_id",
-  "completed_at",
-  "created_at",
-];
+/** Every field of a task, writable or not (read-only ones must be refused). */
+const TASK_FIELDS = Object.keys(TaskSchema.properties);
 
 /** A body as sent on the wire: JSON text (sometimes broken), never parsed by the sender. */
 const rawBody = fc.oneof(
