@@ -1,9 +1,10 @@
 import cluster from "node:cluster";
 import closeWithGrace from "close-with-grace";
 import Fastify from "fastify";
-import app, { serverOptions } from "./app";
+import app from "./app";
 import { runPrimary } from "./cluster";
 import { ConfigError, loadConfig } from "./config";
+import { serverOptions } from "./server-options";
 
 let config: ReturnType<typeof loadConfig>;
 try {

@@ -1,9 +1,16 @@
-import { drizzle, type NodePgDatabase } from "drizzle-orm/node-postgres";
+import type { ExtractTablesWithRelations } from "drizzle-orm";
+import { drizzle, type NodePgDatabase, type NodePgTransaction } from "drizzle-orm/node-postgres";
 import pg from "pg";
 import { useNamedStatements } from "./prepared";
 import * as schema from "./schema";
 
 export type Database = NodePgDatabase<typeof schema>;
+export type Transaction = NodePgTransaction<
+  typeof schema,
+  ExtractTablesWithRelations<typeof schema>
+>;
+/** What query functions take: the pool, or a transaction a caller opened around several. */
+export type DatabaseOrTransaction = Database | Transaction;
 
 export interface PoolSettings {
   /** Most connections this process opens. */

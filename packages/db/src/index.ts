@@ -1,4 +1,5 @@
 export * from "./client";
+export * from "./errors";
 export { migrationsFolder, runMigrations } from "./migrate";
 export { preparedQuery } from "./prepared";
 export * as schema from "./schema";

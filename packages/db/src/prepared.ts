@@ -1,4 +1,5 @@
-import type { Database } from "./client";
+import { PgTransaction } from "drizzle-orm/pg-core";
+import type { Database, DatabaseOrTransaction } from "./client";
 
 /** Most distinct statements kept per database; past it the oldest is forgotten. */
 const MAX_STATEMENTS = 1000;
@@ -23,10 +24,12 @@ interface Preparable<Prepared> {
  * the whole text goes each time, and no server-side state is needed (old PgBouncers).
  */
 export function preparedQuery<Prepared>(
-  db: Database,
+  db: DatabaseOrTransaction,
   key: string,
   build: () => Preparable<Prepared>,
 ): Prepared {
+  // A transaction lives for one unit of work: its statements are built for it, unnamed.
+  if (db instanceof PgTransaction) return build().prepare("");
   let cache = statements.get(db);
   if (!cache) {
     cache = new Map();

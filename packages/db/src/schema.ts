@@ -2,10 +2,12 @@ import { sql } from "drizzle-orm";
 import {
   bigint,
   check,
+  customType,
   index,
   jsonb,
   pgEnum,
   pgTable,
+  primaryKey,
   text,
   timestamp,
   uuid,
@@ -65,38 +67,42 @@ export const task = pgTable(
 export type TaskRow = typeof task.$inferSelect;
 export type NewTaskRow = typeof task.$inferInsert;
 
-export const taskAuditAction = pgEnum("task_audit_action", [
-  "create",
-  "update",
-  "complete",
-  "delete",
-]);
+export const changeEntity = pgEnum("change_entity", ["task"]);
+export const changeAction = pgEnum("change_action", ["create", "update", "complete", "delete"]);
 
-/** One field's values before and after a change; null where the task did not exist. */
-export interface FieldChange {
-  old: unknown;
-  new: unknown;
-}
+/** PostgreSQL's 64-bit transaction id, as text (it exceeds a JS number's exact range). */
+const xid8 = customType<{ data: string }>({ dataType: () => "xid8" });
 
 /**
- * Every write to a task, written by the same statement as the write. No foreign key to task:
- * a deleted task's history stays. Deleting the user deletes their history with their tasks.
+ * The change log: one entry per write of a user's entity, appended in the same statement or
+ * transaction as the write. It is the one source of the task history (diffs of consecutive
+ * states), the event stream and change feed (entries after a cursor) and the webhook outbox.
+ * Every key and index leads with user_id, so it shards with the rest. No foreign key to the
+ * entity: a deleted task's history stays; deleting the user deletes their log.
  */
-export const taskAudit = pgTable(
-  "task_audit",
+export const changeLog = pgTable(
+  "change_log",
   {
-    // Identity order is write order for one task: its writes hold the row's lock in turn.
-    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
     userId: text("user_id")
       .notNull()
       .references(() => user.id, { onDelete: "cascade" }),
-    taskId: uuid("task_id").notNull(),
-    action: taskAuditAction("action").notNull(),
-    changes: jsonb("changes").$type<Record<string, FieldChange>>().notNull(),
+    // Taken at insert, before commit: for one entity it is write order (its writes hold the
+    // row's lock in turn), across entities a reader must also look at txid.
+    cursor: bigint("cursor", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
+    /** The writing transaction: readers serve only entries older than every running one. */
+    txid: xid8("txid").notNull().default(sql`pg_current_xact_id()`),
+    entity: changeEntity("entity").notNull(),
+    entityId: uuid("entity_id").notNull(),
+    action: changeAction("action").notNull(),
+    /** The entity's row after the write (to_jsonb of it); null after a delete. */
+    state: jsonb("state").$type<Record<string, unknown>>(),
     requestId: text("request_id").notNull(),
     at: timestamp("at", millis).notNull().defaultNow(),
   },
-  (table) => [index("task_audit_user_task_idx").on(table.userId, table.taskId, table.id)],
+  (table) => [
+    primaryKey({ name: "change_log_pkey", columns: [table.userId, table.cursor] }),
+    index("change_log_user_entity_idx").on(table.userId, table.entityId, table.cursor),
+  ],
 );
 
-export type TaskAuditRow = typeof taskAudit.$inferSelect;
+export type ChangeLogRow = typeof changeLog.$inferSelect;

@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
-import { ensureUser, KnownUsers } from "./users";
 import { createTokenVerifier, TokenError, type TokenFailure, type VerifiedToken } from "./verifier";
 
 declare module "fastify" {
@@ -14,18 +13,8 @@ declare module "fastify" {
     identity: VerifiedToken | null;
   }
   interface FastifyInstance {
-    /** onRequest hook for /api routes: bearer token, rate limit, path user check. */
+    /** onRequest hook for /api routes: bearer token and rate limit. */
     authenticate: (request: FastifyRequest) => Promise<void>;
-    /**
-     * Gives the request's user a `user` row unless this process already knows it has one: for
-     * creating a task, whose foreign key needs it. Reads never write, so they skip this.
-     */
-    ensureUserRow: (request: FastifyRequest) => Promise<void>;
-    /**
-     * Gives the request's user a `user` row again, for a write that found it gone (the account
-     * was deleted after the row was cached as present).
-     */
-    restoreUser: (request: FastifyRequest) => Promise<void>;
   }
 }
 
@@ -45,7 +34,6 @@ function bearerToken(header: string | undefined): string | null {
 export default fp<AuthPluginOptions>(
   async function auth(fastify: FastifyInstance, options) {
     const verify = createTokenVerifier(options.auth);
-    const knownUsers = new KnownUsers();
     const perUser = options.rateLimitPerMinute;
 
     await fastify.register(rateLimit, { global: false });
@@ -90,19 +78,8 @@ export default fp<AuthPluginOptions>(
       }
     }
 
-    async function provision(identity: VerifiedToken) {
-      await ensureUser(fastify.db, identity);
-      knownUsers.add(identity.userId);
-    }
-
     fastify.decorateRequest("userId", "");
     fastify.decorateRequest("identity", null);
-    fastify.decorate("restoreUser", async (request: FastifyRequest) => {
-      if (request.identity) await provision(request.identity);
-    });
-    fastify.decorate("ensureUserRow", async (request: FastifyRequest) => {
-      if (request.identity && !knownUsers.has(request.userId)) await provision(request.identity);
-    });
     fastify.decorate("authenticate", async (request: FastifyRequest) => {
       let token: VerifiedToken;
       try {
@@ -115,11 +92,6 @@ export default fp<AuthPluginOptions>(
       request.userId = token.userId;
       request.identity = token;
       await enforce(limiters?.user, request);
-
-      const pathUserId = (request.params as { user_id?: string }).user_id;
-      if (pathUserId !== undefined && pathUserId !== token.userId) {
-        throw new HttpError(403, "forbidden", "this path belongs to another user");
-      }
     });
   },
   { name: "auth", dependencies: ["database"] },

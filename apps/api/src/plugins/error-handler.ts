@@ -1,7 +1,9 @@
 import type { ErrorType } from "@tasklane/contract";
+import { isDatabaseUnavailable } from "@tasklane/db";
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
-import { databaseUnavailable, HttpError, isDatabaseUnavailable, validationError } from "../errors";
+import { isDomainError } from "../domain-errors";
+import { databaseUnavailable, HttpError, httpErrorOf, validationError } from "../errors";
 import { fieldErrorsOf } from "./validation";
 
 declare module "fastify" {
@@ -60,7 +62,12 @@ export default fp(
     fastify.decorateReply("errorType", null);
     fastify.setErrorHandler(
       async (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-        const known = error instanceof HttpError ? error : fromFrameworkError(error);
+        const known =
+          error instanceof HttpError
+            ? error
+            : isDomainError(error)
+              ? httpErrorOf(error)
+              : fromFrameworkError(error);
         if (known) {
           if (known.statusCode >= 500) request.log.warn({ err: error }, known.message);
           return sendError(reply, known);

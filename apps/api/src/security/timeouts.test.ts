@@ -1,7 +1,7 @@
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serverOptions } from "../app";
 import { loadConfig } from "../config";
+import { serverOptions } from "../server-options";
 import { createTestApp, type TestApp } from "../test/app";
 
 const HEADERS_TIMEOUT_MS = 400;

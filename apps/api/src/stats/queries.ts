@@ -1,5 +1,5 @@
 import type { Stats } from "@tasklane/contract";
-import { type Database, schema } from "@tasklane/db";
+import { type DatabaseOrTransaction, schema } from "@tasklane/db";
 import { eq, sql } from "drizzle-orm";
 
 const { task } = schema;
@@ -8,8 +8,8 @@ const countWhere = (condition: ReturnType<typeof sql>) =>
   sql<number>`count(*) FILTER (WHERE ${condition})`.mapWith(Number);
 
 /** One pass over the user's tasks. Day boundaries in `timeZone` come from PostgreSQL (DST-aware). */
-export async function getStats(
-  db: Database,
+export async function selectStats(
+  db: DatabaseOrTransaction,
   params: { userId: string; timeZone: string },
 ): Promise<Stats> {
   const { timeZone } = params;

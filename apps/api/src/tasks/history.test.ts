@@ -36,7 +36,7 @@ async function history(user: string, id: string, base = "/api/tasks") {
 
 async function auditRowsOf(taskId: string): Promise<number> {
   const { rows } = await withPgClient(t.databaseUrl, (client) =>
-    client.query<{ count: string }>("SELECT count(*) FROM task_audit WHERE task_id = $1", [taskId]),
+    client.query<{ count: string }>("SELECT count(*) FROM change_log WHERE entity_id = $1", [taskId]),
   );
   return Number(rows[0]?.count);
 }
@@ -307,13 +307,13 @@ describe("atomicity of a write and its record", () => {
       // Makes exactly the audit record of requests with this id fail, after the change itself.
       await withPgClient(t.databaseUrl, (client) =>
         client.query(
-          `ALTER TABLE task_audit ADD CONSTRAINT test_refuses_poisoned CHECK (request_id <> '${POISONED}')`,
+          `ALTER TABLE change_log ADD CONSTRAINT test_refuses_poisoned CHECK (request_id <> '${POISONED}')`,
         ),
       );
     });
     afterAll(() =>
       withPgClient(t.databaseUrl, (client) =>
-        client.query("ALTER TABLE task_audit DROP CONSTRAINT test_refuses_poisoned"),
+        client.query("ALTER TABLE change_log DROP CONSTRAINT test_refuses_poisoned"),
       ),
     );
 

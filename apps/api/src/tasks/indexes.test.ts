@@ -2,7 +2,7 @@ import { createDatabase, type DatabaseHandle } from "@tasklane/db";
 import { createTestDatabase } from "@tasklane/db/testing";
 import { fillPlaceholders } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type ListFilters, listTasksQuery, listValues } from "./queries";
+import { type ListFilters, listTasksQuery, listValues } from "./list-query";
 
 // Proves with EXPLAIN ANALYZE that listing one user's tasks reads only that
 // user's rows, for every sort order and the common filters, on a table where

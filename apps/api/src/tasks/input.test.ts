@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { HttpError } from "../errors";
+import { InvalidInputError } from "../domain-errors";
+import { httpErrorOf } from "../errors";
 import { resolveStatus, toTaskChanges, trimTaskBody } from "./input";
 
 describe("trimTaskBody", () => {
@@ -37,11 +38,11 @@ describe("resolveStatus", () => {
     ["pending", true],
     ["completed", false],
   ] as const)("refuses status %s with completed %s as a 422 on completed", (status, completed) => {
-    expect(() => resolveStatus(status, completed)).toThrow(HttpError);
+    expect(() => resolveStatus(status, completed)).toThrow(InvalidInputError);
     try {
       resolveStatus(status, completed);
     } catch (error) {
-      expect((error as HttpError).toBody()).toMatchObject({
+      expect(httpErrorOf(error as InvalidInputError).toBody()).toMatchObject({
         status_code: 422,
         errors: [{ field: "completed" }],
       });

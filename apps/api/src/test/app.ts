@@ -4,8 +4,9 @@ import Fastify, {
   type InjectOptions,
   type LightMyRequestResponse,
 } from "fastify";
-import app, { serverOptions } from "../app";
+import app from "../app";
 import { loadConfig } from "../config";
+import { serverOptions } from "../server-options";
 import { JwksServer, signHs256, type TokenClaims } from "./jwks-server";
 
 export const TEST_HS256_SECRET = "test-only-hs256-secret-0123456789abcdef";

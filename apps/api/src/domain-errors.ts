@@ -1,0 +1,42 @@
+import type { FieldError } from "@tasklane/contract";
+
+/**
+ * What a service refuses, in the domain's words. Services throw these; the error handler
+ * (plugins/error-handler.ts) is the one place that turns them into HTTP answers, and the MCP
+ * server and importer turn them into their own.
+ */
+export type DomainError = NotFoundError | ConflictError | InvalidInputError;
+
+/** The entity does not exist for this user (missing, another user's, or a malformed id). */
+export class NotFoundError extends Error {
+  override name = "NotFoundError";
+  constructor(readonly entity: "task") {
+    super(`${entity} not found`);
+  }
+}
+
+/** The request is valid, but the resource's state or a quota forbids it. */
+export class ConflictError extends Error {
+  override name = "ConflictError";
+}
+
+/** Fields whose values the domain's rules refuse (beyond what the schema checks). */
+export class InvalidInputError extends Error {
+  override name = "InvalidInputError";
+  constructor(readonly fieldErrors: FieldError[]) {
+    const [first] = fieldErrors;
+    super(
+      first
+        ? `${first.field} ${first.message}${fieldErrors.length > 1 ? ` (and ${fieldErrors.length - 1} more)` : ""}`
+        : "request failed validation",
+    );
+  }
+}
+
+export function isDomainError(error: unknown): error is DomainError {
+  return (
+    error instanceof NotFoundError ||
+    error instanceof ConflictError ||
+    error instanceof InvalidInputError
+  );
+}
