@@ -36,7 +36,9 @@ async function history(user: string, id: string, base = "/api/tasks") {
 
 async function auditRowsOf(taskId: string): Promise<number> {
   const { rows } = await withPgClient(t.databaseUrl, (client) =>
-    client.query<{ count: string }>("SELECT count(*) FROM change_log WHERE entity_id = $1", [taskId]),
+    client.query<{ count: string }>("SELECT count(*) FROM change_log WHERE entity_id = $1", [
+      taskId,
+    ]),
   );
   return Number(rows[0]?.count);
 }
