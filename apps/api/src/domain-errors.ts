@@ -5,7 +5,7 @@ import type { FieldError } from "@tasklane/contract";
  * (plugins/error-handler.ts) is the one place that turns them into HTTP answers, and the MCP
  * server and importer turn them into their own.
  */
-export type DomainError = NotFoundError | ConflictError | InvalidInputError;
+export type DomainError = NotFoundError | ConflictError | InvalidInputError | BusyError;
 
 /** The entity does not exist for this user (missing, another user's, or a malformed id). */
 export class NotFoundError extends Error {
@@ -33,10 +33,16 @@ export class InvalidInputError extends Error {
   }
 }
 
+/** The user already has as much work running as they may: try again in a moment. */
+export class BusyError extends Error {
+  override name = "BusyError";
+}
+
 export function isDomainError(error: unknown): error is DomainError {
   return (
     error instanceof NotFoundError ||
     error instanceof ConflictError ||
-    error instanceof InvalidInputError
+    error instanceof InvalidInputError ||
+    error instanceof BusyError
   );
 }

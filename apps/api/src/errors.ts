@@ -1,5 +1,11 @@
 import type { ErrorBody, ErrorType, FieldError } from "@tasklane/contract";
-import { ConflictError, type DomainError, InvalidInputError, NotFoundError } from "./domain-errors";
+import {
+  BusyError,
+  ConflictError,
+  type DomainError,
+  InvalidInputError,
+  NotFoundError,
+} from "./domain-errors";
 
 /** An error with a contract status and type; the error handler turns it into the error body. */
 export class HttpError extends Error {
@@ -46,5 +52,8 @@ export const databaseUnavailable = () =>
 export function httpErrorOf(error: DomainError): HttpError {
   if (error instanceof NotFoundError) return new HttpError(404, "not_found", error.message);
   if (error instanceof ConflictError) return new HttpError(409, "conflict", error.message);
+  if (error instanceof BusyError) {
+    return new HttpError(429, "rate_limited", error.message, { headers: { "retry-after": "1" } });
+  }
   return validationError(error.fieldErrors);
 }

@@ -22,6 +22,8 @@ export const TITLE_MAX_LENGTH = 200;
 export const DESCRIPTION_MAX_LENGTH = 10_000;
 export const TAG_MAX_LENGTH = 50;
 export const TAGS_MAX_COUNT = 20;
+/** Tasks one user may keep (a quota: creating past it is a 409 conflict). */
+export const TASKS_PER_USER_MAX = 10_000;
 
 export const TaskSchema = Type.Object({
   id: Type.String({ format: "uuid", description: "UUIDv7 assigned by the server" }),

@@ -1,4 +1,4 @@
-import { sql } from "drizzle-orm";
+import { type SQL, sql } from "drizzle-orm";
 import {
   bigint,
   check,
@@ -24,6 +24,9 @@ export const taskCategory = pgEnum("task_category", ["work", "personal", "home",
 
 const millis = { withTimezone: true, precision: 3 } as const;
 
+/** A text-search vector; only PostgreSQL reads it. */
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
 export const task = pgTable(
   "task",
   {
@@ -41,6 +44,13 @@ export const task = pgTable(
     completedAt: timestamp("completed_at", millis),
     createdAt: timestamp("created_at", millis).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", millis).notNull().defaultNow(),
+    /** The title's and description's English word stems, kept by PostgreSQL, for `q`. */
+    searchWords: tsvector("search_words")
+      .notNull()
+      .generatedAlwaysAs(
+        (): SQL =>
+          sql`to_tsvector('english', ${task.title} || ' ' || COALESCE(${task.description}, ''))`,
+      ),
   },
   (table) => [
     // Every list is scoped to one user and sorted; each sort key gets an index
@@ -51,6 +61,14 @@ export const task = pgTable(
     index("task_user_priority_idx").on(table.userId, table.priority, table.id),
     index("task_user_title_idx").on(table.userId, sql`lower(${table.title})`, table.id),
     index("task_tags_idx").using("gin", table.tags),
+    // Search (`q`): substring matches through trigrams, words through their English stems;
+    // led by user_id (btree_gin), so a search reads only the user's own entries.
+    index("task_search_idx").using(
+      "gin",
+      table.userId,
+      sql`(${table.title} || ' ' || COALESCE(${table.description}, '')) gin_trgm_ops`,
+      table.searchWords,
+    ),
     check("task_title_length", sql`char_length(${table.title}) BETWEEN 1 AND 200`),
     check(
       "task_description_length",

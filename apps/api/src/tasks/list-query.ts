@@ -1,20 +1,8 @@
 import type { ListTasksQuery, TaskSortField } from "@tasklane/contract";
 import { LIST_LIMIT_DEFAULT, TASK_SORT_ALIASES } from "@tasklane/contract";
 import { type DatabaseOrTransaction, preparedQuery, schema } from "@tasklane/db";
-import {
-  and,
-  asc,
-  count,
-  desc,
-  eq,
-  getTableColumns,
-  gt,
-  lt,
-  ne,
-  or,
-  type SQL,
-  sql,
-} from "drizzle-orm";
+import { and, asc, count, desc, eq, gt, lt, ne, or, type SQL, sql } from "drizzle-orm";
+import { TASK_COLUMNS } from "./task-queries";
 
 const { task } = schema;
 /** Statements are built once per shape and reused (preparedQuery): values are placeholders. */
@@ -26,6 +14,12 @@ export type ListFilters = ListTasksQuery & { dueBefore?: Date; dueAfter?: Date }
 export function likePattern(text: string): string {
   return `%${text.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
+
+/** Letters, digits and spaces only. */
+const WORDS_ONLY = /^[\p{L}\p{N}\s]+$/u;
+
+/** What `q` searches, exactly as task_search_idx indexes it. */
+const SEARCHED_TEXT = sql`(${task.title} || ' ' || COALESCE(${task.description}, ''))`;
 
 /**
  * One row per filter: whether (and in which variant) it applies, which decides the SQL and so
@@ -70,14 +64,31 @@ const FILTERS: Record<string, Filter> = {
     values: ({ tag }) => ({ tag: tag?.trim() }),
   },
   q: {
-    variant: ({ q }) => (q ? "like" : null),
-    condition: () => [
-      or(
-        sql`${task.title} ILIKE ${param("pattern")} ESCAPE '\\'`,
-        sql`${task.description} ILIKE ${param("pattern")} ESCAPE '\\'`,
-      ) as SQL,
-    ],
-    values: ({ q }) => ({ pattern: q ? likePattern(q) : undefined }),
+    // Text of words alone is also searched by word stems ("grocery" finds "groceries", "passport
+    // summer" both words anywhere); with any other character it is taken literally.
+    variant: ({ q }) => (!q ? null : WORDS_ONLY.test(q) ? "words" : "text"),
+    condition: (variant) => {
+      // The index's expression, so task_search_idx serves it; the exact test follows (a match
+      // across the title's end and the description's start is not one).
+      const substring = and(
+        sql`${SEARCHED_TEXT} ILIKE ${param("pattern")} ESCAPE '\\'`,
+        or(
+          sql`${task.title} ILIKE ${param("pattern")} ESCAPE '\\'`,
+          sql`${task.description} ILIKE ${param("pattern")} ESCAPE '\\'`,
+        ),
+      ) as SQL;
+      if (variant === "text") return [substring];
+      return [
+        or(
+          substring,
+          sql`${task.searchWords} @@ websearch_to_tsquery('english', ${param("words")})`,
+        ) as SQL,
+      ];
+    },
+    values: ({ q }) => ({
+      pattern: q ? likePattern(q) : undefined,
+      words: q && WORDS_ONLY.test(q) ? q : undefined,
+    }),
   },
   dueBefore: {
     variant: ({ dueBefore }) => (dueBefore ? "lt" : null),
@@ -169,7 +180,7 @@ export function listValues(userId: string, filters: ListFilters): Record<string,
 /** The page query, with the total as a window count, built for `shape` (not cached). */
 export function buildListQuery(db: DatabaseOrTransaction, shape: ListShape) {
   return db
-    .select({ ...getTableColumns(task), total: sql<string>`count(*) OVER ()` })
+    .select({ ...TASK_COLUMNS, total: sql<string>`count(*) OVER ()` })
     .from(task)
     .where(whereOf(shape))
     .orderBy(...orderBy(shape.sort, shape.direction))

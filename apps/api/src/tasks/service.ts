@@ -5,6 +5,7 @@ import {
   LIST_LIMIT_DEFAULT,
   type ListTasksQuery,
   parseDateOrDateTime,
+  TASKS_PER_USER_MAX,
   type Task,
   type TaskHistoryEntry,
   type UpdateTask,
@@ -12,11 +13,12 @@ import {
 import { classifyDatabaseError } from "@tasklane/db";
 import { entityChanges } from "../changes/change-log";
 import type { ServiceContext } from "../context";
-import { NotFoundError } from "../domain-errors";
+import { BusyError, ConflictError, NotFoundError } from "../domain-errors";
 import { provisionUser } from "../users/provisioning";
 import { historyEntries } from "./history";
 import { toTaskChanges } from "./input";
 import { countTasksQuery, type ListFilters, listTasksQuery, listValues } from "./list-query";
+import { PerUserConcurrency } from "./search-concurrency";
 import {
   deleteTaskRow,
   insertTask,
@@ -47,6 +49,16 @@ function isMissingUser(error: unknown): boolean {
   );
 }
 
+const isOverQuota = (error: unknown) => {
+  const classified = classifyDatabaseError(error);
+  return classified?.kind === "check_violation" && classified.constraint === "task_quota";
+};
+
+const overQuota = () =>
+  new ConflictError(
+    `you have reached the limit of ${TASKS_PER_USER_MAX.toLocaleString("en")} tasks; delete some to add more`,
+  );
+
 export async function createTask(ctx: ServiceContext, input: CreateTask): Promise<Task> {
   const params = {
     userId: ctx.userId,
@@ -55,11 +67,14 @@ export async function createTask(ctx: ServiceContext, input: CreateTask): Promis
   };
   await provisionUser(ctx);
   try {
-    return await insertTask(ctx.db, params);
+    return await insertTask(ctx.db, params).catch(async (error: unknown) => {
+      if (!isMissingUser(error)) throw error;
+      await provisionUser(ctx, { again: true });
+      return insertTask(ctx.db, params);
+    });
   } catch (error) {
-    if (!isMissingUser(error)) throw error;
-    await provisionUser(ctx, { again: true });
-    return insertTask(ctx.db, params);
+    if (isOverQuota(error)) throw overQuota();
+    throw error;
   }
 }
 
@@ -118,6 +133,19 @@ export async function listTasks(
     dueBefore: query.due_before ? parseDateOrDateTime(query.due_before) : undefined,
     dueAfter: query.due_after ? parseDateOrDateTime(query.due_after) : undefined,
   };
+  if (!filters.q) return selectTaskPage(ctx, filters);
+  const page = await searches.run(ctx.userId, () => selectTaskPage(ctx, filters));
+  if (!page) throw new BusyError("too many searches at once; try again in a moment");
+  return page;
+}
+
+/** Searches running at once per user in this process, and how many more may wait. */
+const searches = new PerUserConcurrency(2, 20);
+
+async function selectTaskPage(
+  ctx: ServiceContext,
+  filters: ListFilters,
+): Promise<{ tasks: Task[]; total: number }> {
   const values = listValues(ctx.userId, filters);
   const rows = await listTasksQuery(ctx.db, filters).execute(values);
   if (rows.length > 0) return { tasks: rows.map(toTask), total: Number(rows[0]?.total) };

@@ -10,7 +10,11 @@ import type { TaskChanges } from "./input";
 const { task } = schema;
 /** Statements are built once per shape and reused (preparedQuery): values are placeholders. */
 const param = sql.placeholder;
-type TaskRow = typeof task.$inferSelect;
+
+/** The columns a task is read with: all but the search words, which only PostgreSQL reads. */
+const { searchWords: _searchWords, ...taskColumns } = getTableColumns(task);
+export const TASK_COLUMNS = taskColumns;
+type TaskRow = Omit<typeof task.$inferSelect, "searchWords">;
 
 export function toTask(row: TaskRow): Task {
   return {
@@ -64,7 +68,7 @@ async function loggedWrite(
   return row as TaskRow | undefined;
 }
 
-const returned = getTableColumns(task);
+const returned = TASK_COLUMNS;
 
 /**
  * Placeholders named after the changed fields, for a statement reused across values. Wrapped
@@ -131,9 +135,9 @@ export async function insertTask(
 }
 
 export async function selectTask(db: DatabaseOrTransaction, key: TaskKey): Promise<Task | null> {
-  const [row] = await preparedQuery(db, "get", () => db.select().from(task).where(ownedBy)).execute(
-    { id: key.id, userId: key.userId },
-  );
+  const [row] = await preparedQuery(db, "get", () =>
+    db.select(TASK_COLUMNS).from(task).where(ownedBy),
+  ).execute({ id: key.id, userId: key.userId });
   return row ? toTask(row) : null;
 }
 
