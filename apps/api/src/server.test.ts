@@ -123,7 +123,10 @@ describe("SIGKILL in the middle of a concurrent create load", () => {
     expect(inFlightAtKill).toBeGreaterThan(0);
 
     const { rows } = await withPgClient((database as TestDatabase).url, (client) =>
-      client.query<TaskRow>("SELECT * FROM task"),
+      client.query<TaskRow>(
+        `SELECT id, user_id, title, description, status, priority, category, tags, due_date,
+          completed_at, created_at, updated_at FROM task`,
+      ),
     );
     const byId = new Map(rows.map((row) => [row.id, asTask(row)]));
     for (const task of acknowledged) expect(byId.get(task.id)).toEqual(task);

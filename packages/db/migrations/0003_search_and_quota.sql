@@ -1,8 +1,8 @@
--- Both are trusted extensions: a database owner without superuser may create them.
+-- A trusted extension: a database owner without superuser may create it.
 CREATE EXTENSION IF NOT EXISTS pg_trgm;--> statement-breakpoint
-CREATE EXTENSION IF NOT EXISTS btree_gin;--> statement-breakpoint
 ALTER TABLE "task" ADD COLUMN "search_words" "tsvector" GENERATED ALWAYS AS (to_tsvector('english', "task"."title" || ' ' || COALESCE("task"."description", ''))) STORED NOT NULL;--> statement-breakpoint
-CREATE INDEX "task_search_idx" ON "task" USING gin ("user_id",("title" || ' ' || COALESCE("description", '')) gin_trgm_ops,"search_words");--> statement-breakpoint
+CREATE INDEX "task_search_text_idx" ON "task" USING gin (("title" || ' ' || COALESCE("description", '')) gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "task_search_words_idx" ON "task" USING gin ("search_words");--> statement-breakpoint
 -- The per-user task quota (TASKS_PER_USER_MAX in packages/contract). Concurrent inserts may
 -- pass it by a few: it bounds what one account can store; it is not a counter.
 CREATE FUNCTION task_quota() RETURNS trigger LANGUAGE plpgsql AS $$

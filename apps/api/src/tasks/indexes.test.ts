@@ -56,9 +56,9 @@ function scansOfTask(node: PlanNode): PlanNode[] {
   return [...own, ...(node.Plans ?? []).flatMap(scansOfTask)];
 }
 
-async function explain(filters: ListFilters): Promise<PlanNode[]> {
+async function explain(filters: ListFilters, user = USER): Promise<PlanNode[]> {
   const { sql, params } = listTasksQuery(handle.db, filters).getQuery();
-  const values = fillPlaceholders(params, listValues(USER, filters));
+  const values = fillPlaceholders(params, listValues(user, filters));
   const result = await handle.pool.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${sql}`, values);
   const [plan] = result.rows[0]["QUERY PLAN"] as { Plan: PlanNode }[];
   return scansOfTask(plan?.Plan as PlanNode);
@@ -89,5 +89,30 @@ describe("listing a user's tasks reads only that user's rows", () => {
         scan["Actual Loops"];
       expect(rowsRead).toBeLessThanOrEqual(TASKS_PER_USER);
     }
+  });
+});
+
+describe("searching (q) a user's many long tasks is served by the search indexes", () => {
+  const BIG_USER = "user-1";
+  beforeAll(async () => {
+    await handle.pool.query(`
+      SET session_replication_role = replica;
+      INSERT INTO task (id, user_id, title, description)
+      SELECT gen_random_uuid(), '${BIG_USER}', 'Errand ' || n,
+        (SELECT string_agg(md5((n * 1000 + k)::text), ' ') FROM generate_series(1, 300) k)
+      FROM generate_series(1, 2000) n;
+    `);
+    // What autovacuum does in time: moves the GIN indexes' pending entries into the index.
+    await handle.pool.query("VACUUM ANALYZE task");
+  });
+
+  it.each<[string, ListFilters]>([
+    ["a substring", { q: "rrand 12" }],
+    ["words", { q: "errands today" }],
+    ["text with punctuation", { q: "errand 1%" }],
+  ])("%s", async (_name, filters) => {
+    const plan = JSON.stringify(await explain(filters, BIG_USER));
+    expect(plan).toMatch(/task_search_(text|words)_idx/);
+    expect(plan).not.toContain("Seq Scan");
   });
 });

@@ -18,7 +18,7 @@ export function likePattern(text: string): string {
 /** Letters, digits and spaces only. */
 const WORDS_ONLY = /^[\p{L}\p{N}\s]+$/u;
 
-/** What `q` searches, exactly as task_search_idx indexes it. */
+/** What `q` searches, exactly as task_search_text_idx indexes it. */
 const SEARCHED_TEXT = sql`(${task.title} || ' ' || COALESCE(${task.description}, ''))`;
 
 /**
@@ -68,7 +68,7 @@ const FILTERS: Record<string, Filter> = {
     // summer" both words anywhere); with any other character it is taken literally.
     variant: ({ q }) => (!q ? null : WORDS_ONLY.test(q) ? "words" : "text"),
     condition: (variant) => {
-      // The index's expression, so task_search_idx serves it; the exact test follows (a match
+      // The index's expression, so task_search_text_idx serves it; the exact test follows (a match
       // across the title's end and the description's start is not one).
       const substring = and(
         sql`${SEARCHED_TEXT} ILIKE ${param("pattern")} ESCAPE '\\'`,
