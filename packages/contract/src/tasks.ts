@@ -201,7 +201,3 @@ export const ListTasksQuerySchema = Type.Object({
   ...PAGE_QUERY_FIELDS,
 });
 export type ListTasksQuery = Static<typeof ListTasksQuerySchema>;
-
-export const TaskIdParamsSchema = Type.Object({
-  id: Type.String({ description: "task id (UUID)" }),
-});

@@ -7,7 +7,7 @@ import { parseEnv } from "node:util";
  * The repository's .env, the one file every part of Tasklane takes its settings from. Not in
  * the package's main module: a bundler must never see this path (and ship the file).
  */
-export const ENV_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../..", ".env");
+const ENV_FILE = path.join(path.dirname(fileURLToPath(import.meta.url)), "../../..", ".env");
 
 /**
  * The process environment over the repository's .env (the process wins). An empty value, such

@@ -1,5 +1,5 @@
 export { ConfigError, type Environment, parseEnvironment } from "./parse";
-export { apiOrigin, resolveStack, type Stack, StackEnv } from "./stack";
+export { resolveStack, type Stack, StackEnv } from "./stack";
 export {
   loopbackTwin,
   Port,

@@ -22,7 +22,7 @@ export interface Stack {
 }
 
 /** The API's origin derived from where it listens: a wildcard host is reached on loopback. */
-export function apiOrigin(env: Pick<Static<typeof StackEnv>, "API_HOST" | "API_PORT">): string {
+function apiOrigin(env: Pick<Static<typeof StackEnv>, "API_HOST" | "API_PORT">): string {
   const host = ["0.0.0.0", "::"].includes(env.API_HOST) ? "127.0.0.1" : env.API_HOST;
   return `http://${host.includes(":") ? `[${host}]` : host}:${env.API_PORT}`;
 }

@@ -142,7 +142,7 @@ function messageOf(error: ErrorObject, siblings: ErrorObject[], root: string): s
 const GENERIC_KEYWORDS = new Set(["type", "anyOf", "format"]);
 
 /** Turns Ajv's errors into one contract field error per field, the most specific first. */
-export function toFieldErrors(errors: ErrorObject[], root: string): FieldError[] {
+function toFieldErrors(errors: ErrorObject[], root: string): FieldError[] {
   const byField = new Map<string, ErrorObject[]>();
   for (const error of errors) {
     const field = fieldOf(error, root);
