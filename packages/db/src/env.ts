@@ -43,3 +43,8 @@ export function poolSettingsOf(env: DatabaseEnv): ConfiguredPoolSettings {
     namedStatements: env.DB_PREPARED_STATEMENTS,
   };
 }
+
+/** `npm start`'s own PostgreSQL, run when DATABASE_URL is absent. */
+export const EmbeddedDatabaseEnv = Type.Object({
+  EMBEDDED_PG_PORT: Type.Integer({ minimum: 1, maximum: 65535, default: 54329 }),
+});
