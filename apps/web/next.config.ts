@@ -1,18 +1,17 @@
-import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { readEnvironment } from "@tasklane/env/file";
 import type { NextConfig } from "next";
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 
-// The repository-wide .env (the one the API reads) configures the web app too; variables already
-// set in the environment win, as they do for the API.
-const envFile = path.join(repoRoot, ".env");
-if (existsSync(envFile)) process.loadEnvFile(envFile);
+// The repository-wide .env (the one the API reads, through the same module) configures the web
+// app too; variables already set in the environment win, as they do for the API.
+Object.assign(process.env, readEnvironment());
 
 const nextConfig: NextConfig = {
   // The workspace packages export TypeScript source, so Next compiles them like its own code.
-  transpilePackages: ["@tasklane/auth", "@tasklane/contract", "@tasklane/db"],
+  transpilePackages: ["@tasklane/auth", "@tasklane/contract", "@tasklane/db", "@tasklane/env"],
   turbopack: { root: repoRoot },
   outputFileTracingRoot: repoRoot,
   poweredByHeader: false,

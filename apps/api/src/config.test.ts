@@ -256,3 +256,27 @@ describe("readEnvironment", () => {
     expect(env).toEqual({ DATABASE_URL });
   });
 });
+
+describe("defaults shared with the web app and npm start (resolveStack)", () => {
+  it("allow the web app's origin for CORS, under both loopback names", () => {
+    expect(load({ BETTER_AUTH_URL: "https://tasks.example.com" }).corsOrigins).toEqual([
+      "https://tasks.example.com",
+    ]);
+    expect(load({ WEB_PORT: "4100" }).corsOrigins).toEqual([
+      "http://localhost:4100",
+      "http://127.0.0.1:4100",
+    ]);
+  });
+
+  it("look for the JWKS where the web app listens", () => {
+    expect(load({ WEB_PORT: "4100" }).auth.jwksUrl.href).toBe(
+      "http://localhost:4100/api/auth/jwks",
+    );
+  });
+
+  it("refuse a BETTER_AUTH_URL with a path, as the web app does", () => {
+    expect(
+      configErrorOf({ DATABASE_URL, BETTER_AUTH_URL: "https://x.example/app" }).message,
+    ).toMatch(/BETTER_AUTH_URL must be an origin/);
+  });
+});

@@ -1,32 +1,42 @@
-import { existsSync, readFileSync } from "node:fs";
 import { isIP } from "node:net";
-import { parseEnv } from "node:util";
-import envSchema from "env-schema";
+import { DatabaseEnv, poolSettingsOf } from "@tasklane/db/env";
+import {
+  ConfigError,
+  type Environment,
+  parseEnvironment,
+  parseHttpUrl,
+  parseOriginList,
+  resolveStack,
+  StackEnv,
+  withLoopbackTwin,
+} from "@tasklane/env";
+import { readEnvironment } from "@tasklane/env/file";
 import { type Static, Type } from "typebox";
+
+export { ConfigError } from "@tasklane/env";
+export { readEnvironment } from "@tasklane/env/file";
 
 const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
 
+const Milliseconds = (defaultMs: number) =>
+  Type.Integer({ minimum: 100, maximum: 600_000, default: defaultMs });
+
+/** The API's settings: the database's and the stack's, and its own. */
 const EnvSchema = Type.Object({
-  DATABASE_URL: Type.String(),
-  API_HOST: Type.String({ default: "127.0.0.1" }),
-  API_PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8000 }),
+  ...DatabaseEnv.properties,
+  ...StackEnv.properties,
   API_WORKERS: Type.Integer({ minimum: 1, maximum: 256, default: 1 }),
-  BETTER_AUTH_URL: Type.Optional(Type.String()),
   AUTH_JWKS_URL: Type.Optional(Type.String()),
   JWT_SECRET: Type.Optional(Type.String()),
   JWT_ISSUER: Type.Optional(Type.String()),
   JWT_AUDIENCE: Type.Optional(Type.String()),
   JWT_CLOCK_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
-  CORS_ORIGINS: Type.String({ default: "http://localhost:3000,http://127.0.0.1:3000" }),
+  /** Default: the web app's origin under both loopback names (see resolveStack). */
+  CORS_ORIGINS: Type.Optional(Type.String()),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 1200 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 65536 }),
-  DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 1000, default: 10 }),
-  DB_CONNECT_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1500 }),
-  DB_QUERY_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 1500 }),
-  DB_PREPARED_STATEMENTS: Type.Boolean({ default: true }),
-  DB_STATEMENT_TIMEOUT_MS: Type.Integer({ minimum: 0, maximum: 600_000, default: 1000 }),
-  REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 30_000 }),
-  HEADERS_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 600_000, default: 10_000 }),
+  REQUEST_TIMEOUT_MS: Milliseconds(30_000),
+  HEADERS_TIMEOUT_MS: Milliseconds(10_000),
   TRUST_PROXY: Type.Optional(Type.String()),
   LOG_LEVEL: Type.Unsafe<(typeof LOG_LEVELS)[number]>({
     type: "string",
@@ -74,32 +84,6 @@ export interface Config {
   logLevel: Env["LOG_LEVEL"];
 }
 
-export class ConfigError extends Error {
-  override name = "ConfigError";
-}
-
-function parseUrl(name: string, value: string): URL {
-  try {
-    const url = new URL(value);
-    if (url.protocol === "http:" || url.protocol === "https:") return url;
-  } catch {}
-  throw new ConfigError(`${name} must be an http(s) URL, got "${value}"`);
-}
-
-function parseOrigins(value: string): string[] {
-  return value
-    .split(",")
-    .map((origin) => origin.trim())
-    .filter((origin) => origin !== "")
-    .map((origin) => {
-      const url = parseUrl("CORS_ORIGINS", origin);
-      if (url.origin !== origin.replace(/\/$/, "")) {
-        throw new ConfigError(`CORS_ORIGINS entries must be bare origins, got "${origin}"`);
-      }
-      return url.origin;
-    });
-}
-
 /** proxy-addr's names for address ranges, accepted next to addresses and CIDRs. */
 const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
 
@@ -134,56 +118,18 @@ function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
   return entries;
 }
 
-/** Reads the repo-root .env (when present) under the process environment, which wins. */
-export function readEnvironment(
-  env: NodeJS.ProcessEnv = process.env,
-  envFile: URL = new URL("../../../.env", import.meta.url),
-): Record<string, string> {
-  const fromFile = existsSync(envFile) ? parseEnv(readFileSync(envFile, "utf8")) : {};
-  const merged: Record<string, string> = {};
-  for (const [key, value] of Object.entries({ ...fromFile, ...env })) {
-    // An empty value (e.g. `JWT_SECRET=` copied from .env.example) means "not set".
-    if (value !== undefined && value !== "") merged[key] = value;
-  }
-  return merged;
-}
-
 /** Validates the environment once at start-up; a bad setting throws a ConfigError naming it. */
-export function loadConfig(environment: Record<string, string> = readEnvironment()): Config {
-  let env: Env;
-  try {
-    env = envSchema<Env>({ schema: structuredClone(EnvSchema), data: environment, env: false });
-  } catch (error) {
-    const message = (error as Error).message
-      .replace(/env\/(\w+)/g, "$1")
-      .replace(/env must have required property '(\w+)'/g, "$1 is required");
-    throw new ConfigError(`invalid configuration: ${message}`);
-  }
-
-  // The server should cancel a slow statement (freeing its locks) before the client gives up on it.
-  if (env.DB_STATEMENT_TIMEOUT_MS >= env.DB_QUERY_TIMEOUT_MS) {
-    throw new ConfigError(
-      `DB_STATEMENT_TIMEOUT_MS (${env.DB_STATEMENT_TIMEOUT_MS}) must be below DB_QUERY_TIMEOUT_MS (${env.DB_QUERY_TIMEOUT_MS})`,
-    );
-  }
-
-  const betterAuthUrl = env.BETTER_AUTH_URL
-    ? parseUrl("BETTER_AUTH_URL", env.BETTER_AUTH_URL)
-    : null;
+export function loadConfig(environment: Environment = readEnvironment()): Config {
+  const env = parseEnvironment(EnvSchema, environment);
+  const pool = poolSettingsOf(env);
+  const stack = resolveStack(env);
   const jwksUrl = env.AUTH_JWKS_URL
-    ? parseUrl("AUTH_JWKS_URL", env.AUTH_JWKS_URL)
-    : new URL("/api/auth/jwks", betterAuthUrl ?? "http://localhost:3000");
+    ? parseHttpUrl("AUTH_JWKS_URL", env.AUTH_JWKS_URL)
+    : new URL("/api/auth/jwks", stack.web.url);
   // Better Auth uses its base URL as both iss and aud; accept it as written and as a bare origin.
-  const betterAuthIdentifiers =
-    env.BETTER_AUTH_URL && betterAuthUrl
-      ? [
-          ...new Set([
-            env.BETTER_AUTH_URL,
-            env.BETTER_AUTH_URL.replace(/\/+$/, ""),
-            betterAuthUrl.origin,
-          ]),
-        ]
-      : null;
+  const betterAuthIdentifiers = env.BETTER_AUTH_URL
+    ? [...new Set([env.BETTER_AUTH_URL, env.BETTER_AUTH_URL.replace(/\/+$/, ""), stack.web.url])]
+    : null;
 
   if (env.HEADERS_TIMEOUT_MS > env.REQUEST_TIMEOUT_MS) {
     // Node refuses a headers deadline past the whole request's.
@@ -202,14 +148,16 @@ export function loadConfig(environment: Record<string, string> = readEnvironment
       audiences: env.JWT_AUDIENCE ? [env.JWT_AUDIENCE] : betterAuthIdentifiers,
       clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS,
     },
-    corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    corsOrigins: env.CORS_ORIGINS
+      ? parseOriginList("CORS_ORIGINS", env.CORS_ORIGINS)
+      : withLoopbackTwin(stack.web.url),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
     bodyLimitBytes: env.BODY_LIMIT_BYTES,
-    poolMax: env.DB_POOL_MAX,
-    connectTimeoutMs: env.DB_CONNECT_TIMEOUT_MS,
-    queryTimeoutMs: env.DB_QUERY_TIMEOUT_MS,
-    statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
-    preparedStatements: env.DB_PREPARED_STATEMENTS,
+    poolMax: pool.max,
+    connectTimeoutMs: pool.connectionTimeoutMillis,
+    queryTimeoutMs: pool.queryTimeoutMillis,
+    statementTimeoutMs: pool.statementTimeoutMillis,
+    preparedStatements: pool.namedStatements,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),

@@ -1,11 +1,13 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
+import { Validator } from "@seriousme/openapi-schema-validator";
 import createClient from "openapi-fetch";
 import openapiTS, { astToString, type OpenAPI3 } from "openapi-typescript";
 import ts from "typescript";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestApp, type TestApp } from "./test/app";
+import { inlineSchemaRefs } from "./test/openapi";
 
 // The contract: a client generated from /openapi.json (openapi-typescript +
 // openapi-fetch) type-checks against the contract and works against the live API.
@@ -14,12 +16,13 @@ let t: TestApp;
 let baseUrl: string;
 let workDir: string;
 let generatedTypes: string;
+let document: OpenAPI3;
 
 beforeAll(async () => {
   t = await createTestApp();
   await t.app.listen({ host: "127.0.0.1", port: 0 });
   baseUrl = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
-  const document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as OpenAPI3;
+  document = (await (await fetch(`${baseUrl}/openapi.json`)).json()) as OpenAPI3;
   generatedTypes = astToString(await openapiTS(document));
   // Inside node_modules so the snippets resolve openapi-fetch like any project would.
   const cacheDir = path.join(process.cwd(), "node_modules", ".cache");
@@ -156,5 +159,109 @@ describe("a client generated from /openapi.json", () => {
       "complete",
       "delete",
     ]);
+  });
+});
+
+type Json = Record<string, unknown>;
+const isObject = (value: unknown): value is Json =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+/** Every schema object in a part of the document, with where it is. */
+function* schemasIn(value: unknown, at = ""): Generator<[string, Json]> {
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) yield* schemasIn(item, `${at}[${i}]`);
+  } else if (isObject(value)) {
+    yield [at, value];
+    for (const [key, item] of Object.entries(value)) yield* schemasIn(item, `${at}/${key}`);
+  }
+}
+
+describe("the OpenAPI document names its shapes (components.schemas)", () => {
+  const schemas = () => (document.components?.schemas ?? {}) as Json;
+  const responseSchema = (path: string, method: string, status: string) => {
+    const operation = (document.paths as Json)[path] as Json;
+    const responses = (operation[method] as Json).responses as Json;
+    const content = (responses[status] as Json).content as Json;
+    return (content["application/json"] as Json).schema;
+  };
+
+  it("is valid OpenAPI 3.1", async () => {
+    const validator = new Validator();
+    const result = await validator.validate(document as unknown as Json);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe("3.1");
+  });
+
+  it("has the task, its bodies, history, stats, health, the error and the enums as components", () => {
+    expect(Object.keys(schemas())).toEqual(
+      expect.arrayContaining([
+        "Task",
+        "TaskList",
+        "CreateTask",
+        "UpdateTask",
+        "CompleteTask",
+        "TaskHistoryEntry",
+        "TaskHistory",
+        "Stats",
+        "Health",
+        "Error",
+        "TaskStatus",
+        "TaskPriority",
+        "TaskCategory",
+      ]),
+    );
+    expect((schemas().Task as Json).properties).toMatchObject({
+      priority: { $ref: "#/components/schemas/TaskPriority" },
+    });
+  });
+
+  it("refers to them from the operations of both route families", () => {
+    const task = { $ref: "#/components/schemas/Task" };
+    expect(responseSchema("/api/tasks", "post", "201")).toEqual(task);
+    expect(responseSchema("/api/tasks/{id}", "get", "200")).toEqual(task);
+    expect(responseSchema("/api/{user_id}/tasks/{id}", "patch", "200")).toEqual(task);
+    expect(responseSchema("/api/tasks", "get", "200")).toEqual({
+      $ref: "#/components/schemas/TaskList",
+    });
+    expect(responseSchema("/api/tasks/{id}", "get", "404")).toEqual({
+      $ref: "#/components/schemas/Error",
+    });
+    expect(responseSchema("/api/stats", "get", "200")).toEqual({
+      $ref: "#/components/schemas/Stats",
+    });
+  });
+
+  it("leaves no inline copy of a named shape, and says the priority enum once", () => {
+    const copies = [...schemasIn(document.paths)].filter(([, schema]) => "title" in schema);
+    expect(copies.map(([at]) => at)).toEqual([]);
+    const text = JSON.stringify(document);
+    expect(text.split('"enum":["low","medium","high"]').length - 1).toBe(1);
+  });
+
+  it("is less than half the size it was with every shape inlined", () => {
+    const size = JSON.stringify(document).length;
+    const inlinedSize = JSON.stringify(inlineSchemaRefs(document).paths).length;
+    expect(size * 2).toBeLessThan(inlinedSize);
+  });
+
+  it("gives generated clients a named type for each shape", async () => {
+    const errors = await typeCheck(`
+      import type { components } from "./api";
+      type Task = components["schemas"]["Task"];
+      const priority: components["schemas"]["TaskPriority"] = "high";
+      const task = (t: Task) => t.priority === priority && t.status !== "completed";
+      const change = (e: components["schemas"]["TaskHistoryEntry"]) => e.changes.priority?.new;
+      const failure = (e: components["schemas"]["Error"]) => e.errors?.[0]?.field;
+      void task; void change; void failure;
+    `);
+    expect(errors).toEqual([]);
+    expect(
+      await typeCheck(`
+      import type { components } from "./api";
+      const priority: components["schemas"]["TaskPriority"] = "urgent";
+      void priority;
+    `),
+    ).not.toEqual([]);
   });
 });

@@ -23,6 +23,7 @@ const BUILD_INPUTS = [
   "packages/auth/src",
   "packages/contract/src",
   "packages/db/src",
+  "packages/env/src",
   "package-lock.json",
 ].map((input) => path.join(repoRoot, input));
 

@@ -6,6 +6,6 @@ try {
   parseWebConfig(process.env);
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
-  console.error(`Tasklane web: invalid configuration: ${error.message}`);
+  console.error(`Tasklane web: ${error.message}`);
   process.exit(1);
 }

@@ -3,7 +3,7 @@ import { type Static, type TSchema, Type } from "typebox";
 /** A string enum as plain JSON Schema `{ type: "string", enum: [...] }` (clean OpenAPI, clear errors). */
 export function StringEnum<const Values extends readonly string[]>(
   values: Values,
-  options: { description?: string; default?: Values[number] } = {},
+  options: { title?: string; description?: string; default?: Values[number] } = {},
 ) {
   return Type.Unsafe<Values[number]>({ type: "string", enum: [...values], ...options });
 }
@@ -63,23 +63,27 @@ export const ERROR_TYPES = [
   "internal_error",
   "service_unavailable",
 ] as const;
+export const ErrorTypeSchema = StringEnum(ERROR_TYPES, { title: "ErrorType" });
 export type ErrorType = (typeof ERROR_TYPES)[number];
 
-export const FieldErrorSchema = Type.Object({
-  field: Type.String({
-    description: "the body field or query parameter, e.g. title, tags[2], limit",
-  }),
-  message: Type.String(),
-});
+export const FieldErrorSchema = Type.Object(
+  {
+    field: Type.String({
+      description: "the body field or query parameter, e.g. title, tags[2], limit",
+    }),
+    message: Type.String(),
+  },
+  { title: "FieldError" },
+);
 export type FieldError = Static<typeof FieldErrorSchema>;
 
 export const ErrorSchema = Type.Object(
   {
     detail: Type.String(),
     status_code: Type.Integer(),
-    error_type: StringEnum(ERROR_TYPES),
+    error_type: ErrorTypeSchema,
     errors: Type.Optional(Type.Array(FieldErrorSchema)),
   },
-  { description: "Every error, from every layer, has this shape" },
+  { title: "Error", description: "Every error, from every layer, has this shape" },
 );
 export type ErrorBody = Static<typeof ErrorSchema>;

@@ -27,6 +27,7 @@ export const TaskFieldChangesSchema = Type.Object(
     completed_at: Type.Optional(FieldChange(DateTimeSchema)),
   },
   {
+    title: "TaskFieldChanges",
     additionalProperties: false,
     description:
       "the task's fields whose value the write changed; a field null on both sides is left out",
@@ -34,20 +35,27 @@ export const TaskFieldChangesSchema = Type.Object(
 );
 export type TaskFieldChanges = Static<typeof TaskFieldChangesSchema>;
 
-export const TaskHistoryEntrySchema = Type.Object({
-  id: Type.Integer({ description: "increases with every write to the task" }),
-  task_id: Type.String({ format: "uuid" }),
-  action: StringEnum(TASK_HISTORY_ACTIONS),
-  changes: TaskFieldChangesSchema,
-  request_id: Type.String({ description: "the X-Request-Id of the request that wrote it" }),
-  at: {
-    ...DateTimeSchema,
-    description: "the task's updated_at after the write (for a delete: when it was deleted)",
-  },
+export const TaskHistoryActionSchema = StringEnum(TASK_HISTORY_ACTIONS, {
+  title: "TaskHistoryAction",
 });
+
+export const TaskHistoryEntrySchema = Type.Object(
+  {
+    id: Type.Integer({ description: "increases with every write to the task" }),
+    task_id: Type.String({ format: "uuid" }),
+    action: TaskHistoryActionSchema,
+    changes: TaskFieldChangesSchema,
+    request_id: Type.String({ description: "the X-Request-Id of the request that wrote it" }),
+    at: {
+      ...DateTimeSchema,
+      description: "the task's updated_at after the write (for a delete: when it was deleted)",
+    },
+  },
+  { title: "TaskHistoryEntry" },
+);
 export type TaskHistoryEntry = Static<typeof TaskHistoryEntrySchema>;
 
-export const TaskHistorySchema = Type.Array(TaskHistoryEntrySchema);
+export const TaskHistorySchema = Type.Array(TaskHistoryEntrySchema, { title: "TaskHistory" });
 
 export const TaskHistoryQuerySchema = Type.Object(PAGE_QUERY_FIELDS);
 export type TaskHistoryQuery = Static<typeof TaskHistoryQuerySchema>;

@@ -3,5 +3,6 @@ export * from "./common";
 export * from "./dates";
 export * from "./health";
 export * from "./history";
+export * from "./named";
 export * from "./stats";
 export * from "./tasks";

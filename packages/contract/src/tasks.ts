@@ -11,9 +11,9 @@ export const TASK_STATUSES = ["pending", "in_progress", "completed"] as const;
 export const TASK_PRIORITIES = ["low", "medium", "high"] as const;
 export const TASK_CATEGORIES = ["work", "personal", "home", "other"] as const;
 
-export const TaskStatusSchema = StringEnum(TASK_STATUSES);
-export const TaskPrioritySchema = StringEnum(TASK_PRIORITIES);
-export const TaskCategorySchema = StringEnum(TASK_CATEGORIES);
+export const TaskStatusSchema = StringEnum(TASK_STATUSES, { title: "TaskStatus" });
+export const TaskPrioritySchema = StringEnum(TASK_PRIORITIES, { title: "TaskPriority" });
+export const TaskCategorySchema = StringEnum(TASK_CATEGORIES, { title: "TaskCategory" });
 export type TaskStatus = Static<typeof TaskStatusSchema>;
 export type TaskPriority = Static<typeof TaskPrioritySchema>;
 export type TaskCategory = Static<typeof TaskCategorySchema>;
@@ -25,24 +25,27 @@ export const TAGS_MAX_COUNT = 20;
 /** Tasks one user may keep (a quota: creating past it is a 409 conflict). */
 export const TASKS_PER_USER_MAX = 10_000;
 
-export const TaskSchema = Type.Object({
-  id: Type.String({ format: "uuid", description: "UUIDv7 assigned by the server" }),
-  user_id: Type.String(),
-  title: Type.String(),
-  description: Nullable(Type.String()),
-  status: TaskStatusSchema,
-  completed: Type.Boolean({ description: 'always equals status == "completed"' }),
-  priority: TaskPrioritySchema,
-  category: TaskCategorySchema,
-  tags: Type.Array(Type.String()),
-  due_date: Nullable(DateTimeSchema),
-  completed_at: Nullable(DateTimeSchema),
-  created_at: DateTimeSchema,
-  updated_at: DateTimeSchema,
-});
+export const TaskSchema = Type.Object(
+  {
+    id: Type.String({ format: "uuid", description: "UUIDv7 assigned by the server" }),
+    user_id: Type.String(),
+    title: Type.String(),
+    description: Nullable(Type.String()),
+    status: TaskStatusSchema,
+    completed: Type.Boolean({ description: 'always equals status == "completed"' }),
+    priority: TaskPrioritySchema,
+    category: TaskCategorySchema,
+    tags: Type.Array(Type.String()),
+    due_date: Nullable(DateTimeSchema),
+    completed_at: Nullable(DateTimeSchema),
+    created_at: DateTimeSchema,
+    updated_at: DateTimeSchema,
+  },
+  { title: "Task" },
+);
 export type Task = Static<typeof TaskSchema>;
 
-export const TaskListSchema = Type.Array(TaskSchema);
+export const TaskListSchema = Type.Array(TaskSchema, { title: "TaskList" });
 
 const TitleInput = Type.String({
   minLength: 1,
@@ -84,7 +87,7 @@ export const CreateTaskSchema = Type.Object(
     tags: Type.Optional(taskFields.tags),
     due_date: Type.Optional(taskFields.due_date),
   },
-  { additionalProperties: false },
+  { title: "CreateTask", additionalProperties: false },
 );
 export type CreateTask = Static<typeof CreateTaskSchema>;
 
@@ -99,13 +102,18 @@ export const UpdateTaskSchema = Type.Object(
     tags: Type.Optional(taskFields.tags),
     due_date: Type.Optional(taskFields.due_date),
   },
-  { additionalProperties: false, minProperties: 1, description: "any subset; at least one field" },
+  {
+    title: "UpdateTask",
+    additionalProperties: false,
+    minProperties: 1,
+    description: "any subset; at least one field",
+  },
 );
 export type UpdateTask = Static<typeof UpdateTaskSchema>;
 
 export const CompleteTaskSchema = Type.Object(
   { completed: Type.Boolean() },
-  { additionalProperties: false, description: "omit the body to toggle" },
+  { title: "CompleteTask", additionalProperties: false, description: "omit the body to toggle" },
 );
 export type CompleteTask = Static<typeof CompleteTaskSchema>;
 
@@ -195,7 +203,3 @@ export const ListTasksQuerySchema = Type.Object({
   ...PAGE_QUERY_FIELDS,
 });
 export type ListTasksQuery = Static<typeof ListTasksQuerySchema>;
-
-export const TaskIdParamsSchema = Type.Object({
-  id: Type.String({ description: "task id (UUID)" }),
-});

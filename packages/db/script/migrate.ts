@@ -1,12 +1,15 @@
-import { existsSync } from "node:fs";
+import { ConfigError, parseEnvironment } from "@tasklane/env";
+import { readEnvironment } from "@tasklane/env/file";
+import { Type } from "typebox";
+import { DatabaseEnv } from "../src/env";
 import { runMigrations } from "../src/migrate";
 
-const rootEnvFile = new URL("../../../.env", import.meta.url);
-if (existsSync(rootEnvFile)) process.loadEnvFile(rootEnvFile);
-
-const url = process.env.DATABASE_URL;
-if (!url) {
-  console.error("DATABASE_URL is not set: point it at the PostgreSQL database to migrate.");
+let url: string;
+try {
+  url = parseEnvironment(Type.Pick(DatabaseEnv, ["DATABASE_URL"]), readEnvironment()).DATABASE_URL;
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(`${error.message}: point DATABASE_URL at the PostgreSQL database to migrate.`);
   process.exit(1);
 }
 await runMigrations(url);

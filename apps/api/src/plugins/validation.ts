@@ -60,6 +60,21 @@ const ARTICLES: Record<string, string> = {
 };
 
 const typeOf = (error: ErrorObject) => (error.params as { type: string }).type;
+const formatOf = (error: ErrorObject) => (error.params as { format: string }).format;
+
+/** What a value of each registered format is, in the words of an error message. */
+const FORMATS: Record<string, string> = {
+  date: "a date (YYYY-MM-DD)",
+  "date-time": "an RFC 3339 date-time with an offset",
+  uuid: "a valid id (a UUID)",
+};
+
+/** The formats a field accepts, each said once; an input date is a union of date and date-time. */
+function describeFormats(formats: string[]): string {
+  const accepted = new Set(formats);
+  if (accepted.has("date") && accepted.has("date-time")) return DATE_OR_DATE_TIME;
+  return [...accepted].map((format) => FORMATS[format] ?? `a valid ${format}`).join(" or ");
+}
 
 function messageOf(error: ErrorObject, siblings: ErrorObject[], root: string): string {
   const schema = (error.parentSchema ?? {}) as Record<string, unknown>;
@@ -108,9 +123,13 @@ function messageOf(error: ErrorObject, siblings: ErrorObject[], root: string): s
       if (error.data === undefined || (error.instancePath === "" && error.data === null)) {
         return "is required";
       }
-      if (siblings.some((e) => e.keyword === "format")) {
-        const orNull = siblings.some((e) => e.keyword === "type" && typeOf(e) === "null");
-        return `must be ${DATE_OR_DATE_TIME}${orNull ? " or null" : ""}`;
+      const formats = siblings.filter((e) => e.keyword === "format").map(formatOf);
+      if (formats.length > 0) {
+        // Null is allowed by a null branch of a union, or by a `type: [T, "null"]`.
+        const orNull =
+          siblings.some((e) => e.keyword === "type" && typeOf(e) === "null") ||
+          (Array.isArray(schema.type) && schema.type.includes("null"));
+        return `must be ${describeFormats(formats)}${orNull ? " or null" : ""}`;
       }
       const types = siblings.filter((e) => e.keyword === "type").map(typeOf);
       return types.length > 0
@@ -123,7 +142,7 @@ function messageOf(error: ErrorObject, siblings: ErrorObject[], root: string): s
 const GENERIC_KEYWORDS = new Set(["type", "anyOf", "format"]);
 
 /** Turns Ajv's errors into one contract field error per field, the most specific first. */
-export function toFieldErrors(errors: ErrorObject[], root: string): FieldError[] {
+function toFieldErrors(errors: ErrorObject[], root: string): FieldError[] {
   const byField = new Map<string, ErrorObject[]>();
   for (const error of errors) {
     const field = fieldOf(error, root);

@@ -55,3 +55,22 @@ describe("loopbackTwin", () => {
     expect(loopbackTwin("https://example.com")).toBeNull();
   });
 });
+
+describe("defaults shared with the API and npm start (resolveStack)", () => {
+  it("reach the API where it listens and serve auth where the web app listens", () => {
+    const config = parseWebConfig({
+      ...BASE,
+      API_HOST: "0.0.0.0",
+      API_PORT: "8100",
+      WEB_PORT: "4100",
+    });
+    expect(config.apiUrl).toBe("http://127.0.0.1:8100");
+    expect(config.authUrl).toBe("http://localhost:4100");
+  });
+
+  it("prefix every message for start-up", () => {
+    expect(() => parseWebConfig({ ...BASE, API_PORT: "70000" })).toThrow(
+      "invalid configuration: API_PORT must be <= 65535",
+    );
+  });
+});
