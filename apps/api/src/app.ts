@@ -15,6 +15,7 @@ import authPlugin from "./auth/plugin";
 import type { Config } from "./config";
 import { HttpError } from "./errors";
 import healthRoutes from "./health/routes";
+import jobsPlugin from "./jobs/plugin";
 import databasePlugin from "./plugins/database";
 import errorHandlerPlugin from "./plugins/error-handler";
 import jsonBodyPlugin from "./plugins/json-body";
@@ -200,6 +201,7 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
   await fastify.register(metricsPlugin);
+  await fastify.register(jobsPlugin, { config });
 
   // Routes
   await fastify.register(healthRoutes);
