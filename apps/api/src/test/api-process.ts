@@ -39,11 +39,14 @@ export async function startApiProcess(options: {
   databaseUrl: string;
   env?: Record<string, string>;
   launcher?: Launcher;
+  /** Modules the server process imports first (with the node launcher), e.g. test-only jobs. */
+  imports?: string[];
 }): Promise<ApiProcess> {
+  const preloads = (options.imports ?? []).flatMap((module) => ["--import", module]);
   const args =
     options.launcher === "tsx-cli"
       ? [tsxCli, "src/server.ts"]
-      : ["--import", "tsx", "src/server.ts"];
+      : ["--import", "tsx", ...preloads, "src/server.ts"];
   const child = spawn(process.execPath, args, {
     cwd: apiRoot,
     env: {
