@@ -40,9 +40,11 @@ describe("background jobs across real API processes on one database", () => {
     database = await createTestDatabase();
     await withPgClient(database.url, (client) => client.query(PROCESS_TEST_TABLES));
     producer = createDatabase(database.url, { max: 3 });
-    // npm start's way (one process) and API_WORKERS' way (a cluster), side by side.
-    [cluster, single] = await Promise.all([start({ API_WORKERS: "2" }), start()]);
-  });
+    // API_WORKERS' way (a cluster) and npm start's way (one process), side by side; one after
+    // the other, so that a busy machine boots fewer processes at once.
+    cluster = await start({ API_WORKERS: "2" });
+    single = await start();
+  }, 120_000);
   afterAll(async () => {
     await Promise.all(processes.map((api) => api.stop()));
     await producer.pool.end();

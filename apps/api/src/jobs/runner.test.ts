@@ -56,7 +56,7 @@ describe("the job runner on a real database", () => {
   const runners: { runner: JobRunner; handle: DatabaseHandle }[] = [];
 
   function startRunner(options: { shutdownGraceMs?: number } = {}): JobRunner {
-    const handle = createDatabase(database.url, { max: 5 });
+    const handle = createDatabase(database.appUrl, { max: 5 });
     const runner = new JobRunner({
       ...handle,
       log: silent,
@@ -89,7 +89,7 @@ describe("the job runner on a real database", () => {
     await withPgClient(database.url, (client) =>
       client.query("CREATE TABLE runner_test_run (key text NOT NULL, attempt int NOT NULL)"),
     );
-    producer = createDatabase(database.url, { max: 3 });
+    producer = createDatabase(database.appUrl, { max: 3 });
   });
   afterEach(async () => {
     for (const release of releases.values()) release();
