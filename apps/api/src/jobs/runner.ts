@@ -161,6 +161,8 @@ export class JobRunner {
   private readonly ticks = new Set<Promise<void>>();
   private stopping = false;
   private saturated = false;
+  /** Whether the last look for due jobs failed: an outage is logged once, not every poll. */
+  private unreachable = false;
   private wake: (() => void) | null = null;
   private loop: Promise<void> | null = null;
   private stopped: Promise<void> | null = null;
@@ -207,8 +209,11 @@ export class JobRunner {
         let claimed = 0;
         try {
           claimed = await this.claim(free);
+          if (this.unreachable) this.options.log.info("looking for due jobs again");
+          this.unreachable = false;
         } catch (error) {
-          this.options.log.warn({ err: error }, "could not look for due jobs");
+          if (!this.unreachable) this.options.log.warn({ err: error }, "cannot look for due jobs");
+          this.unreachable = true;
         }
         this.saturated = claimed === free;
         // A full batch: more may be due, so look again as soon as there is room.
