@@ -44,7 +44,7 @@ describe("background jobs across real API processes on one database", () => {
     // the other, so that a busy machine boots fewer processes at once.
     cluster = await start({ API_WORKERS: "2" });
     single = await start();
-  }, 120_000);
+  }, 180_000);
   afterAll(async () => {
     await Promise.all(processes.map((api) => api.stop()));
     await producer.pool.end();
@@ -144,7 +144,7 @@ describe("background jobs across real API processes on one database", () => {
       { pid: restarted.child.pid },
     ]);
     single = restarted;
-  }, 60_000);
+  }, 120_000);
 
   it("on SIGTERM lets a running job finish and hands back one still running past the grace", async () => {
     const finishing = (await enqueue(producer.db, "process-test.record", {
@@ -177,5 +177,5 @@ describe("background jobs across real API processes on one database", () => {
       "lost",
       "succeeded",
     ]);
-  }, 60_000);
+  }, 120_000);
 });
