@@ -2,6 +2,7 @@ import type { FastifyInstance } from "fastify";
 import authPlugin from "./auth/plugin";
 import type { Config } from "./config";
 import healthRoutes from "./health/routes";
+import jobsPlugin from "./jobs/plugin";
 import databasePlugin from "./plugins/database";
 import errorHandlerPlugin from "./plugins/error-handler";
 import gracefulClosePlugin from "./plugins/graceful-close";
@@ -44,6 +45,7 @@ export default async function app(fastify: FastifyInstance, { config }: AppOptio
     rateLimitPerMinute: config.rateLimitPerMinute,
   });
   await fastify.register(metricsPlugin);
+  await fastify.register(jobsPlugin, { config });
   await fastify.register(userPathAliasPlugin);
 
   // Routes

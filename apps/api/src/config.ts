@@ -38,6 +38,10 @@ const EnvSchema = Type.Object({
   REQUEST_TIMEOUT_MS: Milliseconds(30_000),
   HEADERS_TIMEOUT_MS: Milliseconds(10_000),
   TRUST_PROXY: Type.Optional(Type.String()),
+  JOBS_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 100, default: 4 }),
+  JOBS_POLL_INTERVAL_MS: Type.Integer({ minimum: 50, maximum: 60_000, default: 1000 }),
+  // Below server.ts's 10 s limit on the whole shutdown.
+  JOBS_SHUTDOWN_GRACE_MS: Type.Integer({ minimum: 0, maximum: 8000, default: 5000 }),
   LOG_LEVEL: Type.Unsafe<(typeof LOG_LEVELS)[number]>({
     type: "string",
     enum: [...LOG_LEVELS],
@@ -82,6 +86,14 @@ export interface Config {
   /** Peers (addresses, CIDRs) whose X-Forwarded-For names the client; false trusts nobody. */
   trustProxy: false | string[];
   logLevel: Env["LOG_LEVEL"];
+  jobs: {
+    /** Background jobs this process runs at once. */
+    concurrency: number;
+    /** How often an idle process looks for due jobs. */
+    pollIntervalMs: number;
+    /** On shutdown, how long running jobs may take to finish before they are handed back. */
+    shutdownGraceMs: number;
+  };
 }
 
 /** proxy-addr's names for address ranges, accepted next to addresses and CIDRs. */
@@ -162,5 +174,10 @@ export function loadConfig(environment: Environment = readEnvironment()): Config
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
     logLevel: env.LOG_LEVEL,
+    jobs: {
+      concurrency: env.JOBS_CONCURRENCY,
+      pollIntervalMs: env.JOBS_POLL_INTERVAL_MS,
+      shutdownGraceMs: env.JOBS_SHUTDOWN_GRACE_MS,
+    },
   };
 }

@@ -4,12 +4,14 @@ import {
   check,
   customType,
   index,
+  integer,
   jsonb,
   pgEnum,
   pgTable,
   primaryKey,
   text,
   timestamp,
+  uniqueIndex,
   uuid,
 } from "drizzle-orm/pg-core";
 import { user } from "./auth-schema";
@@ -123,3 +125,69 @@ export const changeLog = pgTable(
 );
 
 export type ChangeLogRow = typeof changeLog.$inferSelect;
+
+export const jobState = pgEnum("job_state", ["pending", "running", "succeeded", "failed"]);
+/** `lost`: the process running the attempt stopped (killed, or shut down past its grace). */
+export const jobAttemptOutcome = pgEnum("job_attempt_outcome", ["succeeded", "failed", "lost"]);
+
+/**
+ * Background work (apps/api/src/jobs): one row per job, claimed with FOR UPDATE SKIP LOCKED by
+ * whichever API process polls first. Finished rows are pruned after a retention period.
+ */
+export const job = pgTable(
+  "job",
+  {
+    id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+    name: text("name").notNull(),
+    payload: jsonb("payload").$type<unknown>().notNull(),
+    /** At most one job per name and key, in any state, until it is pruned. */
+    singletonKey: text("singleton_key"),
+    state: jobState("state").notNull().default("pending"),
+    /**
+     * When the job may next be taken: while pending, when it is due; while running, when its
+     * lease ends (a process that died with it lets it go then).
+     */
+    runAt: timestamp("run_at", millis).notNull().defaultNow(),
+    /** Attempts started so far; with `locked_by`, it names the claim that owns a running job. */
+    attempts: integer("attempts").notNull().default(0),
+    /** Attempts that failed (threw or timed out); the others were lost with their process. */
+    failures: integer("failures").notNull().default(0),
+    /** Delays before each retry, overriding the job definition's; the length bounds retries. */
+    retryDelaysMs: integer("retry_delays_ms").array(),
+    lockedBy: text("locked_by"),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at", millis).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", millis),
+  },
+  (table) => [
+    index("job_due_idx").on(table.runAt).where(sql`${table.state} IN ('pending', 'running')`),
+    uniqueIndex("job_singleton_idx").on(table.name, table.singletonKey),
+    index("job_finished_idx").on(table.finishedAt).where(sql`${table.finishedAt} IS NOT NULL`),
+    check(
+      "job_finished_at_matches_state",
+      sql`(${table.state} IN ('succeeded', 'failed')) = (${table.finishedAt} IS NOT NULL)`,
+    ),
+  ],
+);
+
+export type JobRow = typeof job.$inferSelect;
+
+/** One row per attempt at a job: the record its consumers (a delivery log) can show. */
+export const jobAttempt = pgTable(
+  "job_attempt",
+  {
+    jobId: bigint("job_id", { mode: "number" })
+      .notNull()
+      .references(() => job.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    worker: text("worker").notNull(),
+    startedAt: timestamp("started_at", millis).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", millis),
+    /** Null while the attempt runs. */
+    outcome: jobAttemptOutcome("outcome"),
+    error: text("error"),
+  },
+  (table) => [primaryKey({ columns: [table.jobId, table.attempt] })],
+);
+
+export type JobAttemptRow = typeof jobAttempt.$inferSelect;
