@@ -17,6 +17,7 @@ const EnvSchema = Type.Object({
   JWT_ISSUER: Type.Optional(Type.String()),
   JWT_AUDIENCE: Type.Optional(Type.String()),
   JWT_CLOCK_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
+  JWT_MAX_AGE_SECONDS: Type.Optional(Type.Integer({ minimum: 1 })),
   CORS_ORIGINS: Type.String({ default: "http://localhost:3000,http://127.0.0.1:3000" }),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 1200 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1024, default: 65536 }),
@@ -44,13 +45,19 @@ export interface Config {
   workers: number;
   auth: {
     jwksUrl: URL;
-    /** HS256 shared secret; HS256 tokens are refused when absent. */
+    /** HS256 shared secret (at least 32 bytes); HS256 tokens are refused when absent. */
     hs256Secret: Uint8Array | null;
-    /** Accepted `iss` values; null skips the check. */
+    /** Accepted `iss` values of JWKS tokens; null skips the check. */
     issuers: string[] | null;
-    /** Accepted `aud` values; null skips the check. */
+    /** Accepted `aud` values of JWKS tokens; null skips the check. */
     audiences: string[] | null;
+    /** Accepted `iss` of HS256 tokens: JWT_ISSUER only, never the BETTER_AUTH_URL default. */
+    hs256Issuers: string[] | null;
+    /** Accepted `aud` of HS256 tokens: JWT_AUDIENCE only, never the BETTER_AUTH_URL default. */
+    hs256Audiences: string[] | null;
     clockSkewSeconds: number;
+    /** JWT_MAX_AGE_SECONDS: tokens whose `iat` is older are refused; null: no cap but `exp`. */
+    maxAgeSeconds: number | null;
   };
   corsOrigins: string[];
   /** Requests per minute per user; unauthenticated clients get a quarter per IP. 0 disables. */
@@ -76,6 +83,21 @@ export interface Config {
 
 export class ConfigError extends Error {
   override name = "ConfigError";
+}
+
+/** RFC 8725 §3.5: an HMAC key needs at least as many bytes as the hash's output (SHA-256). */
+const MIN_HS256_SECRET_BYTES = 32;
+
+function parseHs256Secret(value: string | undefined): Uint8Array | null {
+  if (!value) return null;
+  const secret = new TextEncoder().encode(value);
+  if (secret.length < MIN_HS256_SECRET_BYTES) {
+    // The length only: the value is a secret.
+    throw new ConfigError(
+      `JWT_SECRET must be at least ${MIN_HS256_SECRET_BYTES} bytes (got ${secret.length}); use a random one, e.g. \`openssl rand -base64 32\``,
+    );
+  }
+  return secret;
 }
 
 function parseUrl(name: string, value: string): URL {
@@ -197,10 +219,14 @@ export function loadConfig(environment: Record<string, string> = readEnvironment
     workers: env.API_WORKERS,
     auth: {
       jwksUrl,
-      hs256Secret: env.JWT_SECRET ? new TextEncoder().encode(env.JWT_SECRET) : null,
+      hs256Secret: parseHs256Secret(env.JWT_SECRET),
       issuers: env.JWT_ISSUER ? [env.JWT_ISSUER] : betterAuthIdentifiers,
       audiences: env.JWT_AUDIENCE ? [env.JWT_AUDIENCE] : betterAuthIdentifiers,
+      // Shared-secret issuers send neither claim unless told to (spec §14).
+      hs256Issuers: env.JWT_ISSUER ? [env.JWT_ISSUER] : null,
+      hs256Audiences: env.JWT_AUDIENCE ? [env.JWT_AUDIENCE] : null,
       clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS,
+      maxAgeSeconds: env.JWT_MAX_AGE_SECONDS ?? null,
     },
     corsOrigins: parseOrigins(env.CORS_ORIGINS),
     rateLimitPerMinute: env.RATE_LIMIT_PER_MINUTE,
