@@ -100,3 +100,14 @@ export const taskAudit = pgTable(
 );
 
 export type TaskAuditRow = typeof taskAudit.$inferSelect;
+
+/**
+ * A tombstone per deleted account, written by a trigger on "user" (migration 0002) whoever
+ * deletes the row: Better Auth's delete-user, an operator, a cascade. The API refuses the
+ * account's tokens from then on, whatever their `exp`, and never provisions its row again.
+ * Better Auth never reuses an id, so a tombstone is forever.
+ */
+export const deletedUser = pgTable("deleted_user", {
+  userId: text("user_id").primaryKey(),
+  deletedAt: timestamp("deleted_at", millis).notNull().defaultNow(),
+});

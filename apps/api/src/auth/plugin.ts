@@ -3,7 +3,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
-import { ensureUser, KnownUsers } from "./users";
+import { KeysUnavailable } from "./key-set";
+import { DeletedAccount, ensureUser, isDeletedAccount, KnownUsers } from "./users";
 import { createTokenVerifier, TokenError, type TokenFailure, type VerifiedToken } from "./verifier";
 
 declare module "fastify" {
@@ -44,8 +45,22 @@ function bearerToken(header: string | undefined): string | null {
 
 export default fp<AuthPluginOptions>(
   async function auth(fastify: FastifyInstance, options) {
-    const verify = createTokenVerifier(options.auth);
     const knownUsers = new KnownUsers();
+    /** Accounts found deleted (tombstones are forever): refused without asking the database. */
+    const deletedUsers = new KnownUsers(10_000);
+    const verify = createTokenVerifier(options.auth, {
+      // Once per token, when it first verifies: warm tokens cost no query.
+      async admit(identity) {
+        if (deletedUsers.has(identity.userId)) throw new TokenError("invalid token");
+        if (await isDeletedAccount(fastify.db, identity.userId)) {
+          deletedUsers.add(identity.userId);
+          throw new TokenError("invalid token");
+        }
+      },
+      onKeysFailure(error) {
+        fastify.log.warn({ err: error }, "JWKS refetch failed; verifying with the last good keys");
+      },
+    });
     const perUser = options.rateLimitPerMinute;
 
     await fastify.register(rateLimit, { global: false });
@@ -81,17 +96,27 @@ export default fp<AuthPluginOptions>(
     async function verifyRequest(request: FastifyRequest): Promise<VerifiedToken> {
       const token = bearerToken(request.headers.authorization);
       if (token === null) throw new TokenError("missing token");
+      let identity: VerifiedToken;
       try {
-        return await verify(token);
+        identity = await verify(token);
       } catch (error) {
-        if (error instanceof TokenError) throw error;
+        if (!(error instanceof KeysUnavailable)) throw error;
         request.log.error({ err: error }, "token keys (JWKS) unavailable");
         throw new HttpError(503, "service_unavailable", "token verification keys are unavailable");
       }
+      // A token remembered from before its account was found deleted (a Set lookup, no query).
+      if (deletedUsers.has(identity.userId)) throw new TokenError("invalid token");
+      return identity;
     }
 
     async function provision(identity: VerifiedToken) {
-      await ensureUser(fastify.db, identity);
+      try {
+        await ensureUser(fastify.db, identity);
+      } catch (error) {
+        if (!(error instanceof DeletedAccount)) throw error;
+        deletedUsers.add(identity.userId);
+        throw unauthorized("invalid token");
+      }
       knownUsers.add(identity.userId);
     }
 
