@@ -1,9 +1,18 @@
 import { type BetterAuthPlugin, betterAuth } from "better-auth";
 import { drizzleAdapter } from "better-auth/adapters/drizzle";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { jwt } from "better-auth/plugins";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password";
 
 export { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password";
+
+/**
+ * The request header Better Auth takes the client's address from (rate limits, session records).
+ * The web server sets it on every request from the socket, and from X-Forwarded-For only when
+ * the socket is a proxy named in TRUST_PROXY, replacing whatever a client sent; Better Auth's
+ * default, X-Forwarded-For as the client sent it, let any client pick its rate-limit bucket.
+ */
+export const CLIENT_ADDRESS_HEADER = "x-tasklane-client-address";
 
 /** Minimal structural type of the Drizzle database the adapter needs. */
 type DrizzleDatabase = Parameters<typeof drizzleAdapter>[0];
@@ -35,8 +44,11 @@ export function initAuth(options: AuthOptions) {
       minPasswordLength: PASSWORD_MIN_LENGTH,
       maxPasswordLength: PASSWORD_MAX_LENGTH,
     },
-    // Deleting the user row cascades to its sessions, accounts and tasks (foreign keys).
+    // Deleting the user row cascades to its sessions, accounts and tasks (foreign keys), and a
+    // trigger leaves a tombstone the API refuses the account's tokens by (schema.deletedUser).
     user: { deleteUser: { enabled: true } },
+    hooks: { before: requirePasswordToDeleteAccount },
+    advanced: { ipAddress: { ipAddressHeaders: [CLIENT_ADDRESS_HEADER] } },
     // Better Auth turns rate limiting on only when NODE_ENV is production, and its default
     // window differs between code (10 s) and docs (60 s): state it. The stricter built-in rules
     // for sign-in and sign-up (3 per 10 s per client IP) still apply on top.
@@ -55,6 +67,22 @@ export function initAuth(options: AuthOptions) {
     ],
   });
 }
+
+/**
+ * Better Auth deletes an account without its password when the session is less than a day old
+ * (`session.freshAge`): whoever holds a stolen session cookie could. Ask for the password
+ * always; delete-user checks it against the account's hash.
+ */
+const requirePasswordToDeleteAccount = createAuthMiddleware(async (ctx) => {
+  if (ctx.path !== "/delete-user") return;
+  const password = (ctx.body as { password?: unknown } | undefined)?.password;
+  if (typeof password !== "string" || password === "") {
+    throw new APIError("BAD_REQUEST", {
+      code: "PASSWORD_REQUIRED",
+      message: "Enter your password to delete your account",
+    });
+  }
+});
 
 export type Auth = ReturnType<typeof initAuth>;
 export type Session = Auth["$Infer"]["Session"];

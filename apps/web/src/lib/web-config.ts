@@ -1,3 +1,5 @@
+import { isIP } from "node:net";
+
 /** The web app's settings, read from the environment once and checked. */
 export interface WebConfig {
   /** Better Auth's base URL, an origin without trailing slash; also the JWT issuer and audience. */
@@ -8,6 +10,11 @@ export interface WebConfig {
   apiUrl: string;
   /** Origins Better Auth accepts requests from. */
   trustedOrigins: string[];
+  /**
+   * TRUST_PROXY: proxies (addresses, CIDRs, proxy-addr's range names) whose X-Forwarded-For
+   * names the client, as for the API; empty trusts nobody and takes the socket's address.
+   */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {
@@ -84,5 +91,39 @@ export function parseWebConfig(env: Environment): WebConfig {
   const twin = loopbackTwin(authUrl);
   const trustedOrigins = [...new Set([authUrl, ...(twin ? [twin] : []), ...extraOrigins])];
 
-  return { authUrl, authSecret, databaseUrl, apiUrl, trustedOrigins };
+  return {
+    authUrl,
+    authSecret,
+    databaseUrl,
+    apiUrl,
+    trustedOrigins,
+    trustProxy: parseTrustProxy(read(env, "TRUST_PROXY")),
+  };
+}
+
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+/** The API's rule (apps/api config): addresses, CIDRs and range names; never `true` or a count. */
+function parseTrustProxy(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  const bad = entries.find((entry) => !isAddressOrCidr(entry));
+  if (entries.length === 0 || bad !== undefined) {
+    throw new ConfigError(
+      `TRUST_PROXY must be a comma list of proxy addresses or CIDRs (e.g. 10.0.0.0/8), got "${bad ?? value}"`,
+    );
+  }
+  return entries;
+}
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
