@@ -1,6 +1,7 @@
 import { createDatabase } from "@tasklane/db/client";
 import * as schema from "@tasklane/db/schema";
 import { createTestDatabase, type TestDatabase, withPgClient } from "@tasklane/db/testing";
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Auth, CLIENT_ADDRESS_HEADER, initAuth } from "./index";
 
@@ -111,6 +112,107 @@ describe("deleting an account", () => {
   it("needs a session at all", async () => {
     const response = await call("/delete-user", { password: "a-good-password-3" });
     expect(response.status).toBe(401);
+  });
+});
+
+/** A request with a client address of its own, so sign-up limits never get in the way. */
+const fromNewClient = (headers: Record<string, string> = {}) => ({
+  ...headers,
+  [CLIENT_ADDRESS_HEADER]: newClientAddress(),
+});
+
+describe("new passwords", () => {
+  it.each([
+    "12345678",
+    "        ",
+    " \t \t \t \t",
+    "password123",
+    "Password123",
+    "qwertyuiop",
+    "sunshine",
+    "trustno1",
+  ])("refuses %j at sign-up", async (password) => {
+    const email = `weak-${newClientAddress().replaceAll(".", "-")}@example.com`;
+    const response = await call(
+      "/sign-up/email",
+      { email, password, name: "Weak" },
+      fromNewClient(),
+    );
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { code: string }).code).toBe("PASSWORD_TOO_WEAK");
+    const rows = await withPgClient(
+      database.url,
+      async (client) =>
+        (await client.query('SELECT 1 FROM "user" WHERE email = $1', [email])).rowCount,
+    );
+    expect(rows).toBe(0);
+  });
+
+  it("refuses a common one as the new password of a change", async () => {
+    const { cookie, address } = await signUp("changer@example.com", "a-good-password-4");
+    const headers = { cookie, [CLIENT_ADDRESS_HEADER]: address };
+    const weak = await call(
+      "/change-password",
+      { currentPassword: "a-good-password-4", newPassword: "iloveyou1" },
+      headers,
+    );
+    expect(weak.status).toBe(400);
+    const strong = await call(
+      "/change-password",
+      { currentPassword: "a-good-password-4", newPassword: "another-good-password-5" },
+      headers,
+    );
+    expect(strong.status, await strong.clone().text()).toBe(200);
+  });
+});
+
+describe("profile fields", () => {
+  it("refuses a name too long for a token at sign-up", async () => {
+    for (const length of [101, 100_000]) {
+      const response = await call(
+        "/sign-up/email",
+        {
+          email: `long-${length}@example.com`,
+          password: "a-good-password-6",
+          name: "n".repeat(length),
+        },
+        fromNewClient(),
+      );
+      expect(response.status).toBe(400);
+      expect(((await response.json()) as { code: string }).code).toBe("FIELD_TOO_LONG");
+    }
+  });
+
+  it("refuses a long name or image in an update, and takes 100 characters", async () => {
+    const { cookie, address, userId } = await signUp("renamer@example.com", "a-good-password-7");
+    const headers = { cookie, [CLIENT_ADDRESS_HEADER]: address };
+    expect((await call("/update-user", { name: "n".repeat(101) }, headers)).status).toBe(400);
+    expect(
+      (await call("/update-user", { image: `https://x.example/${"i".repeat(3000)}` }, headers))
+        .status,
+    ).toBe(400);
+    expect((await call("/update-user", { name: "n".repeat(100) }, headers)).status).toBe(200);
+    const names = await withPgClient(
+      database.url,
+      async (client) =>
+        (await client.query('SELECT name FROM "user" WHERE id = $1', [userId])).rows,
+    );
+    expect(names).toEqual([{ name: "n".repeat(100) }]);
+  });
+});
+
+describe("API tokens", () => {
+  it("live 5 minutes, so one outlives sign-out by at most that", async () => {
+    const { cookie, address } = await signUp("token-life@example.com", "a-good-password-8");
+    const response = await auth.handler(
+      new Request(`${BASE_URL}/api/auth/token`, {
+        headers: { cookie, [CLIENT_ADDRESS_HEADER]: address },
+      }),
+    );
+    expect(response.status).toBe(200);
+    const { token } = (await response.json()) as { token: string };
+    const { iat, exp } = decodeJwt(token);
+    expect((exp ?? 0) - (iat ?? 0)).toBe(300);
   });
 });
 
