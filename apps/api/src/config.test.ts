@@ -53,7 +53,7 @@ describe("loadConfig defaults", () => {
       RATE_LIMIT_PER_MINUTE: "0",
       JWT_CLOCK_SKEW_SECONDS: "5",
       LOG_LEVEL: "debug",
-      JWT_SECRET: "s3cret",
+      JWT_SECRET: "s3cret-s3cret-s3cret-s3cret-s3cret",
     });
     expect(config).toMatchObject({
       host: "0.0.0.0",
@@ -62,7 +62,9 @@ describe("loadConfig defaults", () => {
       logLevel: "debug",
     });
     expect(config.auth.clockSkewSeconds).toBe(5);
-    expect(config.auth.hs256Secret).toEqual(new TextEncoder().encode("s3cret"));
+    expect(config.auth.hs256Secret).toEqual(
+      new TextEncoder().encode("s3cret-s3cret-s3cret-s3cret-s3cret"),
+    );
   });
 
   it("takes CORS_ORIGINS as a comma list of bare origins", () => {
@@ -225,6 +227,60 @@ describe("issuer and audience", () => {
     const { auth } = load({ JWT_ISSUER: "issuer", JWT_AUDIENCE: "audience" });
     expect(auth.issuers).toEqual(["issuer"]);
     expect(auth.audiences).toEqual(["audience"]);
+  });
+
+  it("apply BETTER_AUTH_URL's default to JWKS tokens only, not to HS256 (spec §14)", () => {
+    const { auth } = load({ BETTER_AUTH_URL: "https://auth.example.com" });
+    expect(auth.issuers).toContain("https://auth.example.com");
+    expect(auth.hs256Issuers).toBeNull();
+    expect(auth.hs256Audiences).toBeNull();
+  });
+
+  it("check HS256 tokens against JWT_ISSUER / JWT_AUDIENCE when set explicitly", () => {
+    const { auth } = load({
+      BETTER_AUTH_URL: "https://auth.example.com",
+      JWT_ISSUER: "https://issuer.example.com",
+      JWT_AUDIENCE: "tasklane-api",
+    });
+    expect(auth.hs256Issuers).toEqual(["https://issuer.example.com"]);
+    expect(auth.hs256Audiences).toEqual(["tasklane-api"]);
+  });
+});
+
+describe("JWT_SECRET", () => {
+  it.each([
+    ["x", 1],
+    ["dev-secret-change-me", 20],
+    ["a".repeat(31), 31],
+    // 10 characters, 30 bytes: the rule counts bytes.
+    ["ééééééééééééééé", 30],
+  ])("refuses %j (%i bytes), naming the variable and not the value", (secret, bytes) => {
+    const error = configErrorOf({ DATABASE_URL, JWT_SECRET: secret });
+    expect(error.message).toContain("JWT_SECRET");
+    expect(error.message).toContain("32 bytes");
+    expect(error.message).toContain(`got ${bytes}`);
+    expect(error.message).not.toContain(secret);
+  });
+
+  it("accepts 32 bytes and more", () => {
+    expect(load({ JWT_SECRET: "a".repeat(32) }).auth.hs256Secret).toHaveLength(32);
+    expect(load({ JWT_SECRET: "ü".repeat(16) }).auth.hs256Secret).toHaveLength(32);
+  });
+});
+
+describe("JWT_MAX_AGE_SECONDS", () => {
+  it("is unset by default", () => {
+    expect(load().auth.maxAgeSeconds).toBeNull();
+  });
+
+  it("is read as auth.maxAgeSeconds", () => {
+    expect(load({ JWT_MAX_AGE_SECONDS: "3600" }).auth.maxAgeSeconds).toBe(3600);
+  });
+
+  it.each(["0", "-1", "soon", "1.5"])("refuses %j", (value) => {
+    expect(configErrorOf({ DATABASE_URL, JWT_MAX_AGE_SECONDS: value }).message).toContain(
+      "JWT_MAX_AGE_SECONDS",
+    );
   });
 });
 

@@ -1,4 +1,3 @@
-import { isIP } from "node:net";
 import { DatabaseEnv, poolSettingsOf } from "@tasklane/db/env";
 import {
   ConfigError,
@@ -6,6 +5,7 @@ import {
   parseEnvironment,
   parseHttpUrl,
   parseOriginList,
+  parseTrustProxy,
   resolveStack,
   StackEnv,
   withLoopbackTwin,
@@ -31,6 +31,7 @@ const EnvSchema = Type.Object({
   JWT_ISSUER: Type.Optional(Type.String()),
   JWT_AUDIENCE: Type.Optional(Type.String()),
   JWT_CLOCK_SKEW_SECONDS: Type.Integer({ minimum: 0, maximum: 3600, default: 30 }),
+  JWT_MAX_AGE_SECONDS: Type.Optional(Type.Integer({ minimum: 1 })),
   /** Default: the web app's origin under both loopback names (see resolveStack). */
   CORS_ORIGINS: Type.Optional(Type.String()),
   RATE_LIMIT_PER_MINUTE: Type.Integer({ minimum: 0, default: 1200 }),
@@ -58,13 +59,19 @@ export interface Config {
   workers: number;
   auth: {
     jwksUrl: URL;
-    /** HS256 shared secret; HS256 tokens are refused when absent. */
+    /** HS256 shared secret (at least 32 bytes); HS256 tokens are refused when absent. */
     hs256Secret: Uint8Array | null;
-    /** Accepted `iss` values; null skips the check. */
+    /** Accepted `iss` values of JWKS tokens; null skips the check. */
     issuers: string[] | null;
-    /** Accepted `aud` values; null skips the check. */
+    /** Accepted `aud` values of JWKS tokens; null skips the check. */
     audiences: string[] | null;
+    /** Accepted `iss` of HS256 tokens: JWT_ISSUER only, never the BETTER_AUTH_URL default. */
+    hs256Issuers: string[] | null;
+    /** Accepted `aud` of HS256 tokens: JWT_AUDIENCE only, never the BETTER_AUTH_URL default. */
+    hs256Audiences: string[] | null;
     clockSkewSeconds: number;
+    /** JWT_MAX_AGE_SECONDS: tokens whose `iat` is older are refused; null: no cap but `exp`. */
+    maxAgeSeconds: number | null;
   };
   corsOrigins: string[];
   /** Requests per minute per user; unauthenticated clients get a quarter per IP. 0 disables. */
@@ -96,38 +103,19 @@ export interface Config {
   };
 }
 
-/** proxy-addr's names for address ranges, accepted next to addresses and CIDRs. */
-const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+/** RFC 8725 §3.5: an HMAC key needs at least as many bytes as the hash's output (SHA-256). */
+const MIN_HS256_SECRET_BYTES = 32;
 
-function isAddressOrCidr(entry: string): boolean {
-  if (PROXY_RANGE_NAMES.has(entry)) return true;
-  const [address = "", prefix, ...rest] = entry.split("/");
-  const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  if (prefix === undefined) return true;
-  const bits = family === 4 ? 32 : 128;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= bits;
-}
-
-/**
- * TRUST_PROXY: unset is off; else a comma list of the proxies' addresses, CIDRs and range names.
- * Not `true` nor a hop count: neither can tell a proxy from a client that sends X-Forwarded-For
- * itself, so any client could name its own address and dodge the per-IP rate limit (Fastify
- * ignores hop counts for that reason).
- */
-function parseTrustProxy(value: string | undefined): Config["trustProxy"] {
-  if (value === undefined) return false;
-  const entries = value
-    .split(",")
-    .map((entry) => entry.trim())
-    .filter((entry) => entry !== "");
-  const bad = entries.find((entry) => !isAddressOrCidr(entry));
-  if (entries.length === 0 || bad !== undefined) {
+function parseHs256Secret(value: string | undefined): Uint8Array | null {
+  if (!value) return null;
+  const secret = new TextEncoder().encode(value);
+  if (secret.length < MIN_HS256_SECRET_BYTES) {
+    // The length only: the value is a secret.
     throw new ConfigError(
-      `TRUST_PROXY must be a comma list of proxy addresses or CIDRs (e.g. 10.0.0.0/8), got "${bad ?? value}"`,
+      `JWT_SECRET must be at least ${MIN_HS256_SECRET_BYTES} bytes (got ${secret.length}); use a random one, e.g. \`openssl rand -base64 32\``,
     );
   }
-  return entries;
+  return secret;
 }
 
 /** Validates the environment once at start-up; a bad setting throws a ConfigError naming it. */
@@ -155,10 +143,14 @@ export function loadConfig(environment: Environment = readEnvironment()): Config
     workers: env.API_WORKERS,
     auth: {
       jwksUrl,
-      hs256Secret: env.JWT_SECRET ? new TextEncoder().encode(env.JWT_SECRET) : null,
+      hs256Secret: parseHs256Secret(env.JWT_SECRET),
       issuers: env.JWT_ISSUER ? [env.JWT_ISSUER] : betterAuthIdentifiers,
       audiences: env.JWT_AUDIENCE ? [env.JWT_AUDIENCE] : betterAuthIdentifiers,
+      // Shared-secret issuers send neither claim unless told to (spec §14).
+      hs256Issuers: env.JWT_ISSUER ? [env.JWT_ISSUER] : null,
+      hs256Audiences: env.JWT_AUDIENCE ? [env.JWT_AUDIENCE] : null,
       clockSkewSeconds: env.JWT_CLOCK_SKEW_SECONDS,
+      maxAgeSeconds: env.JWT_MAX_AGE_SECONDS ?? null,
     },
     corsOrigins: env.CORS_ORIGINS
       ? parseOriginList("CORS_ORIGINS", env.CORS_ORIGINS)
@@ -172,7 +164,7 @@ export function loadConfig(environment: Environment = readEnvironment()): Config
     preparedStatements: pool.namedStatements,
     requestTimeoutMs: env.REQUEST_TIMEOUT_MS,
     headersTimeoutMs: env.HEADERS_TIMEOUT_MS,
-    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? false,
     logLevel: env.LOG_LEVEL,
     jobs: {
       concurrency: env.JOBS_CONCURRENCY,

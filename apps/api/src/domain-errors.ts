@@ -5,7 +5,12 @@ import type { FieldError } from "@tasklane/contract";
  * (plugins/error-handler.ts) is the one place that turns them into HTTP answers, and the MCP
  * server and importer turn them into their own.
  */
-export type DomainError = NotFoundError | ConflictError | InvalidInputError | BusyError;
+export type DomainError =
+  | NotFoundError
+  | ConflictError
+  | InvalidInputError
+  | BusyError
+  | AccountDeletedError;
 
 /** The entity does not exist for this user (missing, another user's, or a malformed id). */
 export class NotFoundError extends Error {
@@ -38,11 +43,20 @@ export class BusyError extends Error {
   override name = "BusyError";
 }
 
+/** The token's account was deleted: the token no longer names anyone. */
+export class AccountDeletedError extends Error {
+  override name = "AccountDeletedError";
+  constructor() {
+    super("invalid token");
+  }
+}
+
 export function isDomainError(error: unknown): error is DomainError {
   return (
     error instanceof NotFoundError ||
     error instanceof ConflictError ||
     error instanceof InvalidInputError ||
-    error instanceof BusyError
+    error instanceof BusyError ||
+    error instanceof AccountDeletedError
   );
 }

@@ -1,5 +1,6 @@
 import type { ErrorBody, ErrorType, FieldError } from "@tasklane/contract";
 import {
+  AccountDeletedError,
   BusyError,
   ConflictError,
   type DomainError,
@@ -52,6 +53,11 @@ export const databaseUnavailable = () =>
 export function httpErrorOf(error: DomainError): HttpError {
   if (error instanceof NotFoundError) return new HttpError(404, "not_found", error.message);
   if (error instanceof ConflictError) return new HttpError(409, "conflict", error.message);
+  if (error instanceof AccountDeletedError) {
+    return new HttpError(401, "unauthorized", error.message, {
+      headers: { "www-authenticate": "Bearer" },
+    });
+  }
   if (error instanceof BusyError) {
     return new HttpError(429, "rate_limited", error.message, { headers: { "retry-after": "1" } });
   }

@@ -77,7 +77,7 @@ describe("signing up and in", () => {
     await page.getByRole("heading", { name: "No tasks yet" }).waitFor();
 
     // Revoked (or expired) on the server while the page is open: the API token still works for
-    // up to 15 minutes, so make the API refuse it as it would after expiry. The app fetches a
+    // up to 5 minutes, so make the API refuse it as it would after expiry. The app fetches a
     // new token, which the revoked session cannot get, and goes to sign-in.
     await query('DELETE FROM "session"');
     await page.route(`${running.stack.apiUrl}/api/**`, (route) =>

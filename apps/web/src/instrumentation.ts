@@ -6,5 +6,11 @@ export async function register() {
     process.env.NEXT_PHASE !== "phase-production-build"
   ) {
     await import("./check-config");
+    // Before Better Auth sees a request: its rate limits key on the address this sets.
+    const [{ installClientAddressHeader }, { parseWebConfig }] = await Promise.all([
+      import("./lib/server/client-address"),
+      import("./lib/web-config"),
+    ]);
+    installClientAddressHeader(parseWebConfig(process.env).trustProxy);
   }
 }

@@ -9,7 +9,7 @@ import { REQUEST_PATH_HEADER, signInPath } from "@/lib/redirects";
 export function proxy(request: NextRequest) {
   const path = `${request.nextUrl.pathname}${request.nextUrl.search}`;
   if (!getSessionCookie(request)) {
-    return NextResponse.redirect(new URL(signInPath(path), request.url));
+    return NextResponse.redirect(new URL(signInPath(path, request.nextUrl.origin), request.url));
   }
   const headers = new Headers(request.headers);
   headers.set(REQUEST_PATH_HEADER, path);

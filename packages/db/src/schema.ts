@@ -191,3 +191,14 @@ export const jobAttempt = pgTable(
 );
 
 export type JobAttemptRow = typeof jobAttempt.$inferSelect;
+
+/**
+ * A tombstone per deleted account, written by a trigger on "user" (migration 0005) whoever
+ * deletes the row: Better Auth's delete-user, an operator, a cascade. The API refuses the
+ * account's tokens from then on, whatever their `exp`, and never provisions its row again.
+ * Better Auth never reuses an id, so a tombstone is forever.
+ */
+export const deletedUser = pgTable("deleted_user", {
+  userId: text("user_id").primaryKey(),
+  deletedAt: timestamp("deleted_at", millis).notNull().defaultNow(),
+});

@@ -6,5 +6,6 @@ export {
   parseHttpUrl,
   parseOrigin,
   parseOriginList,
+  parseTrustProxy,
   withLoopbackTwin,
 } from "./values";

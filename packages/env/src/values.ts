@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { Type } from "typebox";
 import { ConfigError } from "./parse";
 
@@ -48,4 +49,38 @@ export function loopbackTwin(origin: string): string | null {
 export function withLoopbackTwin(origin: string): string[] {
   const twin = loopbackTwin(origin);
   return twin ? [origin, twin] : [origin];
+}
+
+/** proxy-addr's names for address ranges, accepted next to addresses and CIDRs. */
+const PROXY_RANGE_NAMES = new Set(["loopback", "linklocal", "uniquelocal"]);
+
+function isAddressOrCidr(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address = "", prefix, ...rest] = entry.split("/");
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  if (prefix === undefined) return true;
+  const bits = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= bits;
+}
+
+/**
+ * TRUST_PROXY (the API's and the web app's): unset (null) trusts nobody; else a comma list of the proxies' addresses, CIDRs and range names.
+ * Not `true` nor a hop count: neither can tell a proxy from a client that sends X-Forwarded-For
+ * itself, so any client could name its own address and dodge the per-IP rate limit (Fastify
+ * ignores hop counts for that reason).
+ */
+export function parseTrustProxy(value: string | undefined): string[] | null {
+  if (value === undefined) return null;
+  const entries = value
+    .split(",")
+    .map((entry) => entry.trim())
+    .filter((entry) => entry !== "");
+  const bad = entries.find((entry) => !isAddressOrCidr(entry));
+  if (entries.length === 0 || bad !== undefined) {
+    throw new ConfigError(
+      `TRUST_PROXY must be a comma list of proxy addresses or CIDRs (e.g. 10.0.0.0/8), got "${bad ?? value}"`,
+    );
+  }
+  return entries;
 }

@@ -3,6 +3,8 @@ import type { FastifyInstance, FastifyRequest } from "fastify";
 import fp from "fastify-plugin";
 import type { Config } from "../config";
 import { HttpError } from "../errors";
+import { isDeletedAccount, isKnownDeleted } from "../users/provisioning";
+import { KeysUnavailable } from "./key-set";
 import { createTokenVerifier, TokenError, type TokenFailure, type VerifiedToken } from "./verifier";
 
 declare module "fastify" {
@@ -33,7 +35,17 @@ function bearerToken(header: string | undefined): string | null {
 
 export default fp<AuthPluginOptions>(
   async function auth(fastify: FastifyInstance, options) {
-    const verify = createTokenVerifier(options.auth);
+    const verify = createTokenVerifier(options.auth, {
+      // Once per token, when it first verifies: warm tokens cost no query.
+      async admit(identity) {
+        if (await isDeletedAccount(fastify.db, identity.userId)) {
+          throw new TokenError("invalid token");
+        }
+      },
+      onKeysFailure(error) {
+        fastify.log.warn({ err: error }, "JWKS refetch failed; verifying with the last good keys");
+      },
+    });
     const perUser = options.rateLimitPerMinute;
 
     await fastify.register(rateLimit, { global: false });
@@ -69,13 +81,17 @@ export default fp<AuthPluginOptions>(
     async function verifyRequest(request: FastifyRequest): Promise<VerifiedToken> {
       const token = bearerToken(request.headers.authorization);
       if (token === null) throw new TokenError("missing token");
+      let identity: VerifiedToken;
       try {
-        return await verify(token);
+        identity = await verify(token);
       } catch (error) {
-        if (error instanceof TokenError) throw error;
+        if (!(error instanceof KeysUnavailable)) throw error;
         request.log.error({ err: error }, "token keys (JWKS) unavailable");
         throw new HttpError(503, "service_unavailable", "token verification keys are unavailable");
       }
+      // A token remembered from before its account was found deleted (a Set lookup, no query).
+      if (isKnownDeleted(identity.userId)) throw new TokenError("invalid token");
+      return identity;
     }
 
     fastify.decorateRequest("userId", "");

@@ -1,5 +1,4 @@
 import {
-  createRemoteJWKSet,
   decodeProtectedHeader,
   type JWTPayload,
   type JWTVerifyOptions,
@@ -7,6 +6,7 @@ import {
   jwtVerify,
 } from "jose";
 import type { Config } from "../config";
+import { KeySet, KeysUnavailable } from "./key-set";
 
 /** Algorithms Better Auth's jwt plugin can sign with (its JWKS); HS256 only with JWT_SECRET. */
 const ASYMMETRIC_ALGORITHMS = ["EdDSA", "ES256", "ES512", "RS256", "PS256"];
@@ -16,6 +16,8 @@ export const MAX_TOKEN_LENGTH = 8192;
 const MAX_SUBJECT_LENGTH = 255;
 /** Verified tokens remembered, so a user's every request does not pay for a signature check. */
 const VERIFIED_CACHE_SIZE = 10_000;
+/** A verified token is remembered this long at most (spec §14), and never past its `exp`. */
+const REMEMBER_MS = 10 * 60_000;
 
 export type TokenFailure = "missing token" | "token expired" | "invalid token";
 
@@ -34,55 +36,85 @@ export interface VerifiedToken {
 
 export type TokenVerifier = (token: string) => Promise<VerifiedToken>;
 
+export interface TokenVerifierOptions {
+  /**
+   * Runs once for a token that verified, before it is remembered (so not on the hot path of a
+   * warm token); throws a TokenError to refuse it, e.g. for an account that was deleted.
+   */
+  admit?: (identity: VerifiedToken) => Promise<void>;
+  /** Hears a failed fetch of the JWKS (verification goes on with the last good key set). */
+  onKeysFailure?: (error: unknown) => void;
+}
+
+interface Remembered {
+  identity: VerifiedToken;
+  validUntilMs: number;
+  /** The JWKS key the token was verified with; null for HS256. */
+  kid: string | null;
+}
+
 /**
- * Verifies bearer tokens: EdDSA/ES/RS/PS against the JWKS (fetched lazily, cached,
- * refetched on an unknown kid at most once per 30 s), HS256 against JWT_SECRET.
+ * Verifies bearer tokens: EdDSA/ES/RS/PS against the JWKS (see KeySet), HS256 against
+ * JWT_SECRET. `iss`/`aud` defaults from BETTER_AUTH_URL apply to JWKS tokens only; HS256 tokens
+ * are checked against JWT_ISSUER/JWT_AUDIENCE when those are set (spec §14).
  *
- * A token that verified is remembered (the exact string, never a failure) until its `exp`
- * plus the allowed skew: an EdDSA check costs ~130 µs, about half the API's whole budget for
- * a request, and a client sends the same token for its whole life. The price: a key removed
- * from the JWKS stops being honoured only when its tokens expire (Better Auth's: 15 minutes).
+ * A token that verified is remembered (the exact string, never a failure): an EdDSA check costs
+ * ~130 µs, about half the API's whole budget for a request, and a client sends the same token
+ * for its whole life. It is remembered for 10 minutes at most, never past its `exp` (or its
+ * `iat` plus JWT_MAX_AGE_SECONDS), and forgotten as soon as a refetched JWKS lacks its key.
  */
-export function createTokenVerifier(auth: Config["auth"]): TokenVerifier {
-  const jwks = createRemoteJWKSet(auth.jwksUrl, {
-    cooldownDuration: 30_000,
-    cacheMaxAge: 10 * 60_000,
-    timeoutDuration: 5_000,
-  });
+export function createTokenVerifier(
+  auth: Config["auth"],
+  options: TokenVerifierOptions = {},
+): TokenVerifier {
+  const verified = new Map<string, Remembered>();
+  const pending = new Map<string, Promise<VerifiedToken>>();
+  const keys = new KeySet(
+    auth.jwksUrl,
+    (kids) => {
+      for (const [token, entry] of verified) {
+        if (entry.kid !== null && !kids.has(entry.kid)) verified.delete(token);
+      }
+    },
+    options.onKeysFailure,
+  );
   const common: JWTVerifyOptions = {
     requiredClaims: ["exp", "sub"],
     clockTolerance: auth.clockSkewSeconds,
+    ...(auth.maxAgeSeconds !== null ? { maxTokenAge: auth.maxAgeSeconds } : {}),
+  };
+  const jwksOptions: JWTVerifyOptions = {
+    ...common,
+    algorithms: ASYMMETRIC_ALGORITHMS,
     ...(auth.issuers ? { issuer: auth.issuers } : {}),
     ...(auth.audiences ? { audience: auth.audiences } : {}),
   };
+  const hs256Options: JWTVerifyOptions = {
+    ...common,
+    algorithms: ["HS256"],
+    ...(auth.hs256Issuers ? { issuer: auth.hs256Issuers } : {}),
+    ...(auth.hs256Audiences ? { audience: auth.hs256Audiences } : {}),
+  };
   const secret = auth.hs256Secret;
-  const verified = new Map<string, { token: VerifiedToken; validUntilMs: number }>();
 
-  return async function verify(token) {
-    const remembered = verified.get(token);
-    if (remembered) {
-      if (Date.now() < remembered.validUntilMs) return remembered.token;
-      verified.delete(token);
-    }
-    if (token.length > MAX_TOKEN_LENGTH) throw new TokenError("invalid token");
+  async function verifyAfresh(token: string): Promise<VerifiedToken> {
     let payload: JWTPayload;
+    let kid: string | null = null;
     try {
-      const { alg } = decodeProtectedHeader(token);
-      if (alg === "HS256" && secret) {
-        ({ payload } = await jwtVerify(token, secret, { ...common, algorithms: ["HS256"] }));
-      } else if (alg && ASYMMETRIC_ALGORITHMS.includes(alg)) {
-        ({ payload } = await jwtVerify(token, jwks, {
-          ...common,
-          algorithms: ASYMMETRIC_ALGORITHMS,
-        }));
+      const header = decodeProtectedHeader(token);
+      if (header.alg === "HS256" && secret) {
+        ({ payload } = await jwtVerify(token, secret, hs256Options));
+      } else if (header.alg && ASYMMETRIC_ALGORITHMS.includes(header.alg)) {
+        ({ payload } = await jwtVerify(token, await keys.resolverFor(header), jwksOptions));
+        kid = typeof header.kid === "string" ? header.kid : null;
       } else {
         throw new TokenError("invalid token");
       }
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired) throw new TokenError("token expired");
       if (error instanceof TokenError) throw error;
-      // A JWKS that cannot be fetched is the auth server's outage, not a bad token: surface it.
-      if (error instanceof joseErrors.JWKSTimeout || isFetchFailure(error)) throw error;
+      // Keys that cannot be had are the auth server's outage, not a bad token: surface it.
+      if (error instanceof KeysUnavailable) throw error;
       throw new TokenError("invalid token");
     }
     const { sub } = payload;
@@ -94,17 +126,39 @@ export function createTokenVerifier(auth: Config["auth"]): TokenVerifier {
       email: typeof payload.email === "string" ? payload.email : null,
       name: typeof payload.name === "string" ? payload.name : null,
     };
-    // Oldest first out: Map keeps insertion order.
-    if (verified.size >= VERIFIED_CACHE_SIZE)
-      verified.delete(verified.keys().next().value as string);
-    verified.set(token, {
-      token: identity,
-      validUntilMs: ((payload.exp as number) + auth.clockSkewSeconds) * 1000,
-    });
-    return identity;
-  };
-}
+    await options.admit?.(identity);
 
-function isFetchFailure(error: unknown): boolean {
-  return error instanceof TypeError && error.message === "fetch failed";
+    // The key may have been dropped by a refetch while this token was being checked.
+    if (kid !== null && !keys.has(kid)) throw new TokenError("invalid token");
+    const skewMs = auth.clockSkewSeconds * 1000;
+    let validUntilMs = Math.min((payload.exp as number) * 1000 + skewMs, Date.now() + REMEMBER_MS);
+    if (auth.maxAgeSeconds !== null && typeof payload.iat === "number") {
+      validUntilMs = Math.min(validUntilMs, (payload.iat + auth.maxAgeSeconds) * 1000 + skewMs);
+    }
+    // Oldest first out: Map keeps insertion order.
+    if (verified.size >= VERIFIED_CACHE_SIZE) {
+      verified.delete(verified.keys().next().value as string);
+    }
+    verified.set(token, { identity, validUntilMs, kid });
+    return identity;
+  }
+
+  return async function verify(token) {
+    const remembered = verified.get(token);
+    if (remembered) {
+      if (Date.now() < remembered.validUntilMs) {
+        if (remembered.kid !== null) keys.refreshIfStale();
+        return remembered.identity;
+      }
+      verified.delete(token);
+    }
+    if (token.length > MAX_TOKEN_LENGTH) throw new TokenError("invalid token");
+    // A client's concurrent first requests share one verification (and one admission check).
+    let inFlight = pending.get(token);
+    if (!inFlight) {
+      inFlight = verifyAfresh(token).finally(() => pending.delete(token));
+      pending.set(token, inFlight);
+    }
+    return inFlight;
+  };
 }

@@ -368,7 +368,9 @@ describe("isolation between users", () => {
 });
 
 describe("a user whose row disappears (account deleted while a token is still valid)", () => {
-  it("gets the row back on the next create instead of an error, as for a first request", async () => {
+  // Issue 10, finding 4: re-creating the row brought a deleted account back. Its tombstone
+  // (schema.deletedUser) makes the create a 401, not a 500, and the row stays gone.
+  it("is refused on the next create instead of getting the row back", async () => {
     const user = "vanishing-user";
     await create(user, { title: "before" });
     await withPgClient(t.databaseUrl, (client) =>
@@ -382,10 +384,11 @@ describe("a user whose row disappears (account deleted while a token is still va
       url: "/api/tasks",
       payload: { title: "after" },
     });
-    expect(created.statusCode, created.body).toBe(201);
+    expect(created.statusCode, created.body).toBe(401);
+    expect(created.json()).toMatchObject({ error_type: "unauthorized" });
     const { rows } = await withPgClient(t.databaseUrl, (client) =>
       client.query(`SELECT id FROM "user" WHERE id = $1`, [user]),
     );
-    expect(rows).toEqual([{ id: user }]);
+    expect(rows).toEqual([]);
   });
 });

@@ -13,6 +13,8 @@ export interface TokenClaims {
   /** Seconds from now; negative for an expired token. Omit `exp` entirely with `null`. */
   expiresIn?: number | null;
   notBefore?: number;
+  /** Seconds from now of `iat` (negative: issued in the past); default now. */
+  issuedAt?: number;
   [claim: string]: unknown;
 }
 
@@ -21,8 +23,10 @@ async function sign(
   header: { alg: string; kid?: string },
   key: PrivateKey | Uint8Array,
 ): Promise<string> {
-  const { sub, iss, aud, expiresIn = 600, notBefore, ...rest } = claims;
-  const jwt = new SignJWT(rest).setProtectedHeader(header).setIssuedAt();
+  const { sub, iss, aud, expiresIn = 600, notBefore, issuedAt, ...rest } = claims;
+  const jwt = new SignJWT(rest)
+    .setProtectedHeader(header)
+    .setIssuedAt(issuedAt === undefined ? undefined : Math.floor(Date.now() / 1000) + issuedAt);
   if (sub !== undefined) jwt.setSubject(sub);
   if (iss !== undefined) jwt.setIssuer(iss);
   if (aud !== undefined) jwt.setAudience(aud);
@@ -41,9 +45,12 @@ export function signHs256(claims: TokenClaims, secret: string): Promise<string> 
  */
 export class JwksServer {
   fetches = 0;
+  /** While set, every fetch is answered with this status and no keys (an auth-server outage). */
+  failWith: number | null = null;
   /** The path and query of every fetch, in order. */
   readonly fetchedUrls: string[] = [];
   private keys: { kid: string; privateKey: PrivateKey; publicJwk: JWK }[] = [];
+  private removed: { kid: string; privateKey: PrivateKey; publicJwk: JWK }[] = [];
   private constructor(private readonly server: Server) {}
 
   static async start(): Promise<JwksServer> {
@@ -52,6 +59,11 @@ export class JwksServer {
     server.on("request", (request, response) => {
       jwks.fetches++;
       jwks.fetchedUrls.push(request.url ?? "");
+      if (jwks.failWith !== null) {
+        response.statusCode = jwks.failWith;
+        response.end();
+        return;
+      }
       response.setHeader("content-type", "application/json");
       response.end(JSON.stringify({ keys: jwks.keys.map((key) => key.publicJwk) }));
     });
@@ -72,6 +84,13 @@ export class JwksServer {
     this.keys.push({ kid, privateKey, publicJwk });
   }
 
+  /** Stops publishing a key (revocation); it can still sign, for tests of what that is worth. */
+  removeKey(kid: string): void {
+    const index = this.keys.findIndex((key) => key.kid === kid);
+    if (index === -1) throw new Error(`no key ${kid}`);
+    this.removed.push(...this.keys.splice(index, 1));
+  }
+
   /** A key the server does not publish: its tokens carry an unknown kid. */
   async unpublishedSigner(kid: string) {
     const { privateKey } = await generateKeyPair("EdDSA", { crv: "Ed25519" });
@@ -84,8 +103,9 @@ export class JwksServer {
     return key.publicJwk;
   }
 
+  /** A token signed by a published key, or by one that was removed. */
   sign(claims: TokenClaims, kid = "key-1"): Promise<string> {
-    const key = this.keys.find((candidate) => candidate.kid === kid);
+    const key = [...this.keys, ...this.removed].find((candidate) => candidate.kid === kid);
     if (!key) throw new Error(`no key ${kid}`);
     return sign(claims, { alg: "EdDSA", kid }, key.privateKey);
   }

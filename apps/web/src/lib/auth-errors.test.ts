@@ -22,6 +22,14 @@ describe("describeAuthFailure", () => {
     });
   });
 
+  it("puts the server's reason for a common password next to the password", () => {
+    const message = "This password is one of the most common ones.";
+    expect(describeAuthFailure({ status: 400, code: "PASSWORD_TOO_WEAK", message })).toEqual({
+      field: "password",
+      message,
+    });
+  });
+
   it("says how long to wait after too many attempts", () => {
     expect(describeAuthFailure({ status: 429, retryAfterSeconds: 7 }).message).toBe(
       "Too many attempts. Wait 7 seconds and try again.",

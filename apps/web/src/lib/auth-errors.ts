@@ -57,6 +57,11 @@ export function describeAuthFailure(failure: AuthFailure): AuthProblem {
       return { field: "password", message: `Use at most ${PASSWORD_MAX_LENGTH} characters.` };
     case "INVALID_EMAIL":
       return { field: "email", message: "Enter a valid email address." };
+    // Server-side rules of packages/auth: its message says which.
+    case "PASSWORD_TOO_WEAK":
+      return { field: "password", message: failure.message || WEAK_PASSWORD_MESSAGE };
+    case "PASSWORD_REQUIRED":
+      return { field: "password", message: "Enter your password." };
   }
   if (failure.status === 0) {
     return { message: "Can't reach the server. Check your connection and try again." };

@@ -22,7 +22,9 @@ export function redirectToSignIn(): void {
   if (leaving) return;
   leaving = true;
   apiTokens.clear();
-  window.location.assign(signInPath(`${window.location.pathname}${window.location.search}`));
+  window.location.assign(
+    signInPath(`${window.location.pathname}${window.location.search}`, window.location.origin),
+  );
 }
 
 export async function signOut(): Promise<void> {

@@ -42,9 +42,24 @@ describe("parseWebConfig", () => {
     [{ BETTER_AUTH_URL: "http://localhost:3000/app" }, /BETTER_AUTH_URL/],
     [{ NEXT_PUBLIC_API_URL: "ftp://api" }, /NEXT_PUBLIC_API_URL/],
     [{ BETTER_AUTH_TRUSTED_ORIGINS: "nope" }, /BETTER_AUTH_TRUSTED_ORIGINS/],
+    [{ TRUST_PROXY: "true" }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: "1" }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: "10.0.0.0/33" }, /TRUST_PROXY/],
+    [{ TRUST_PROXY: "proxy.example.com" }, /TRUST_PROXY/],
   ])("names the variable of a bad setting %#", (override, message) => {
     expect(() => parseWebConfig({ ...BASE, ...override })).toThrow(ConfigError);
     expect(() => parseWebConfig({ ...BASE, ...override })).toThrow(message);
+  });
+});
+
+describe("TRUST_PROXY", () => {
+  it("trusts no proxy by default: the client address is the socket's", () => {
+    expect(parseWebConfig(BASE).trustProxy).toEqual([]);
+  });
+
+  it("takes the API's form: addresses, CIDRs and range names", () => {
+    const config = parseWebConfig({ ...BASE, TRUST_PROXY: "10.0.0.5, fd00::/8,loopback" });
+    expect(config.trustProxy).toEqual(["10.0.0.5", "fd00::/8", "loopback"]);
   });
 });
 

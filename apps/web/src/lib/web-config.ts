@@ -1,6 +1,12 @@
 import { AuthEnv, trustedOriginsOf } from "@tasklane/auth/env";
 import { DatabaseEnv } from "@tasklane/db/env";
-import { type Environment, parseEnvironment, resolveStack, StackEnv } from "@tasklane/env";
+import {
+  type Environment,
+  parseEnvironment,
+  parseTrustProxy,
+  resolveStack,
+  StackEnv,
+} from "@tasklane/env";
 import { Type } from "typebox";
 
 export { ConfigError, loopbackTwin } from "@tasklane/env";
@@ -15,6 +21,11 @@ export interface WebConfig {
   apiUrl: string;
   /** Origins Better Auth accepts requests from. */
   trustedOrigins: string[];
+  /**
+   * TRUST_PROXY: proxies (addresses, CIDRs, proxy-addr's range names) whose X-Forwarded-For
+   * names the client, as for the API; empty trusts nobody and takes the socket's address.
+   */
+  trustProxy: string[];
 }
 
 /** The web app's settings: Better Auth's, the stack's and the database URL. */
@@ -22,6 +33,7 @@ const WebEnv = Type.Object({
   ...Type.Pick(DatabaseEnv, ["DATABASE_URL"]).properties,
   ...AuthEnv.properties,
   ...StackEnv.properties,
+  TRUST_PROXY: Type.Optional(Type.String()),
 });
 
 export function parseWebConfig(environment: Environment): WebConfig {
@@ -33,5 +45,6 @@ export function parseWebConfig(environment: Environment): WebConfig {
     databaseUrl: env.DATABASE_URL,
     apiUrl: stack.api.url,
     trustedOrigins: trustedOriginsOf(stack.web.url, env),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY) ?? [],
   };
 }

@@ -12,7 +12,7 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   const session = await getSession();
   if (!session) {
     // An expired or revoked session still has its cookie, so the proxy let it through.
-    redirect(signInPath((await headers()).get(REQUEST_PATH_HEADER) ?? "/"));
+    redirect(signInPath((await headers()).get(REQUEST_PATH_HEADER) ?? "/", getWebConfig().authUrl));
   }
   return (
     <ApiProvider apiUrl={getWebConfig().apiUrl}>

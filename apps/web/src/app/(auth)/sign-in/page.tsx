@@ -4,6 +4,7 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { Brand } from "@/components/brand";
 import { safeNextPath } from "@/lib/redirects";
 import { getSession } from "@/lib/server/auth";
+import { getWebConfig } from "@/lib/server/config";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -17,7 +18,10 @@ export default async function SignInPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const next = safeNextPath(typeof params.next === "string" ? params.next : null);
+  const next = safeNextPath(
+    typeof params.next === "string" ? params.next : null,
+    getWebConfig().authUrl,
+  );
   if (await getSession()) redirect(next);
   const notice = typeof params.notice === "string" ? NOTICES[params.notice] : undefined;
   return (

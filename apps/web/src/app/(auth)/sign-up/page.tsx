@@ -4,6 +4,7 @@ import { SignUpForm } from "@/components/auth/sign-up-form";
 import { Brand } from "@/components/brand";
 import { safeNextPath } from "@/lib/redirects";
 import { getSession } from "@/lib/server/auth";
+import { getWebConfig } from "@/lib/server/config";
 
 export const metadata: Metadata = { title: "Create an account" };
 
@@ -13,7 +14,10 @@ export default async function SignUpPage({
   searchParams: Promise<Record<string, string | string[] | undefined>>;
 }) {
   const params = await searchParams;
-  const next = safeNextPath(typeof params.next === "string" ? params.next : null);
+  const next = safeNextPath(
+    typeof params.next === "string" ? params.next : null,
+    getWebConfig().authUrl,
+  );
   if (await getSession()) redirect(next);
   return (
     <div className="card auth-card">
