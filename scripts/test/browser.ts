@@ -147,7 +147,11 @@ export async function findOrInstallChromium(
   await run("apt-get", ["update", "-qq"]);
   await run("apt-get", ["install", "-y", "-qq", "--no-install-recommends", "chromium"]);
   const installed = await findChromium(search);
-  if (!installed) throw new Error(`apt-get installed chromium, but ${NO_BROWSER_MESSAGE}`);
+  if (!installed) {
+    throw new Error(
+      `apt-get installed chromium, yet none is where it should be; ${NO_BROWSER_MESSAGE}`,
+    );
+  }
   return installed;
 }
 
