@@ -116,5 +116,5 @@ describe("embedded PostgreSQL under root, in a project the postgres user cannot 
     } finally {
       await server.stop();
     }
-  });
+  }, 120_000); // three starts and a copy of the binaries
 });

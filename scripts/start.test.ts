@@ -27,6 +27,8 @@ import { DEFAULT_RELOCATION_DIR, startEmbeddedPostgres } from "./embedded-postgr
 const repoRoot = fileURLToPath(new URL("..", import.meta.url));
 const isRoot = process.getuid?.() === 0;
 const LEGACY_PASSWORD = "tasklane";
+/** For tests that start the stack twice (each start makes or checks a cluster and migrates). */
+const TWO_STARTS_TIMEOUT_MS = 120_000;
 
 // Stands in for the API: proves it got a migrated DATABASE_URL, and on a shutdown signal proves
 // the database still answers before it exits (so PostgreSQL is stopped after it, not with it).
@@ -241,62 +243,66 @@ describe("npm start", () => {
     expect(run.output()).toContain("stub: SIGINT, database still answers: true");
   });
 
-  it("gives the apps a role that is no superuser, and keeps the superuser's password to the owner", async () => {
-    const pgPort = await freePort();
-    const ports = async () => ({
-      API_HOST: "127.0.0.1",
-      API_PORT: String(await freePort()),
-      WEB_PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(pgPort),
-      STUB_PROBE_ROLE: "1",
-    });
-    run = runStart(root, await ports());
-    await waitForOutput(run, "Press Ctrl-C to stop.");
-    expect(run.output()).toContain(
-      "stub: role tasklane_app, superuser false, owns 0, writes tasks true",
-    );
-    // 42501: insufficient privilege.
-    expect(run.output()).toContain("stub: COPY TO PROGRAM 42501");
-    expect(run.output()).toContain("stub: CREATE TABLE 42501");
-
-    const passwordFile = path.join(root, ".data", "postgres-superuser-password");
-    expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
-    const password = (await readFile(passwordFile, "utf8")).trim();
-    expect(password).toMatch(/^[\w-]{32}$/);
-    expect(await loginOutcome(pgPort, "postgres", password)).toBe("connected");
-    // 28P01: invalid password.
-    expect(await loginOutcome(pgPort, "postgres", LEGACY_PASSWORD)).toBe("28P01");
-    if (isRoot) {
-      expect(await tryAsNobody(passwordFile, pgPort)).toEqual({
-        read: "EACCES",
-        postgres: "28P01",
-        tasklane_app: "28P01",
+  it(
+    "gives the apps a role that is no superuser, and keeps the superuser's password to the owner",
+    async () => {
+      const pgPort = await freePort();
+      const ports = async () => ({
+        API_HOST: "127.0.0.1",
+        API_PORT: String(await freePort()),
+        WEB_PORT: String(await freePort()),
+        EMBEDDED_PG_PORT: String(pgPort),
+        STUB_PROBE_ROLE: "1",
       });
-    }
-    expect(await pressCtrlC(run)).toBe(0);
+      run = runStart(root, await ports());
+      await waitForOutput(run, "Press Ctrl-C to stop.");
+      expect(run.output()).toContain(
+        "stub: role tasklane_app, superuser false, owns 0, writes tasks true",
+      );
+      // 42501: insufficient privilege.
+      expect(run.output()).toContain("stub: COPY TO PROGRAM 42501");
+      expect(run.output()).toContain("stub: CREATE TABLE 42501");
 
-    // A cluster an earlier version made, with the fixed password and no password file.
-    const legacy = await startEmbeddedPostgres({
-      dataDir: path.join(root, ".data", "postgres"),
-      passwordFile,
-      port: pgPort,
-    });
-    await withPgClient(legacy.url, (client) =>
-      client.query(`ALTER ROLE postgres PASSWORD '${LEGACY_PASSWORD}'`),
-    );
-    await legacy.stop();
-    await unlink(passwordFile);
+      const passwordFile = path.join(root, ".data", "postgres-superuser-password");
+      expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
+      const password = (await readFile(passwordFile, "utf8")).trim();
+      expect(password).toMatch(/^[\w-]{32}$/);
+      expect(await loginOutcome(pgPort, "postgres", password)).toBe("connected");
+      // 28P01: invalid password.
+      expect(await loginOutcome(pgPort, "postgres", LEGACY_PASSWORD)).toBe("28P01");
+      if (isRoot) {
+        expect(await tryAsNobody(passwordFile, pgPort)).toEqual({
+          read: "EACCES",
+          postgres: "28P01",
+          tasklane_app: "28P01",
+        });
+      }
+      expect(await pressCtrlC(run)).toBe(0);
 
-    run = runStart(root, await ports());
-    await waitForOutput(run, "Press Ctrl-C to stop.");
-    expect(run.output()).toContain("replaced the superuser's old fixed password");
-    expect(await loginOutcome(pgPort, "postgres", LEGACY_PASSWORD)).toBe("28P01");
-    const rotated = (await readFile(passwordFile, "utf8")).trim();
-    expect(rotated).not.toBe(password);
-    expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
-    expect(await loginOutcome(pgPort, "postgres", rotated)).toBe("connected");
-    expect(await pressCtrlC(run)).toBe(0);
-  });
+      // A cluster an earlier version made, with the fixed password and no password file.
+      const legacy = await startEmbeddedPostgres({
+        dataDir: path.join(root, ".data", "postgres"),
+        passwordFile,
+        port: pgPort,
+      });
+      await withPgClient(legacy.url, (client) =>
+        client.query(`ALTER ROLE postgres PASSWORD '${LEGACY_PASSWORD}'`),
+      );
+      await legacy.stop();
+      await unlink(passwordFile);
+
+      run = runStart(root, await ports());
+      await waitForOutput(run, "Press Ctrl-C to stop.");
+      expect(run.output()).toContain("replaced the superuser's old fixed password");
+      expect(await loginOutcome(pgPort, "postgres", LEGACY_PASSWORD)).toBe("28P01");
+      const rotated = (await readFile(passwordFile, "utf8")).trim();
+      expect(rotated).not.toBe(password);
+      expect((await stat(passwordFile)).mode & 0o777).toBe(0o600);
+      expect(await loginOutcome(pgPort, "postgres", rotated)).toBe("connected");
+      expect(await pressCtrlC(run)).toBe(0);
+    },
+    TWO_STARTS_TIMEOUT_MS,
+  );
 
   it.each([
     ["WEB_PORT", "in use"],
@@ -341,39 +347,43 @@ describe("npm start", () => {
       expect(existsSync(path.join(root, ".data", "postgres"))).toBe(false);
   });
 
-  it("keeps the cluster where the postgres user can reach it when the project is private to root", async () => {
-    if (!isRoot) return; // only root runs PostgreSQL as another user
-    await chmod(root, 0o700);
-    const ports = async () => ({
-      API_HOST: "127.0.0.1",
-      API_PORT: String(await freePort()),
-      WEB_PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-    });
-    const link = path.join(root, ".data", "postgres");
-    let clusterDir: string | undefined;
-    try {
-      run = runStart(root, { ...(await ports()), STUB_ADD_TASK: "1" });
-      await waitForOutput(run, "Press Ctrl-C to stop.");
-      expect(run.output()).toContain("stub: database tasklane with 0 tasks");
-      clusterDir = await readlink(link);
-      expect(path.dirname(clusterDir)).toBe(DEFAULT_RELOCATION_DIR);
-      expect(run.output()).toContain(`data in ${clusterDir}/ (.data/postgres links there)`);
-      const { stdout: postgresUid } = await promisify(execFile)("id", ["-u", "postgres"]);
-      expect((await stat(clusterDir)).uid).toBe(Number(postgresUid));
-      expect(await pressCtrlC(run)).toBe(0);
+  it(
+    "keeps the cluster where the postgres user can reach it when the project is private to root",
+    async () => {
+      if (!isRoot) return; // only root runs PostgreSQL as another user
+      await chmod(root, 0o700);
+      const ports = async () => ({
+        API_HOST: "127.0.0.1",
+        API_PORT: String(await freePort()),
+        WEB_PORT: String(await freePort()),
+        EMBEDDED_PG_PORT: String(await freePort()),
+      });
+      const link = path.join(root, ".data", "postgres");
+      let clusterDir: string | undefined;
+      try {
+        run = runStart(root, { ...(await ports()), STUB_ADD_TASK: "1" });
+        await waitForOutput(run, "Press Ctrl-C to stop.");
+        expect(run.output()).toContain("stub: database tasklane with 0 tasks");
+        clusterDir = await readlink(link);
+        expect(path.dirname(clusterDir)).toBe(DEFAULT_RELOCATION_DIR);
+        expect(run.output()).toContain(`data in ${clusterDir}/ (.data/postgres links there)`);
+        const { stdout: postgresUid } = await promisify(execFile)("id", ["-u", "postgres"]);
+        expect((await stat(clusterDir)).uid).toBe(Number(postgresUid));
+        expect(await pressCtrlC(run)).toBe(0);
 
-      run = runStart(root, await ports());
-      await waitForOutput(run, "Press Ctrl-C to stop.");
-      expect(run.output()).toContain("stub: database tasklane with 1 tasks");
-      expect((await lstat(link)).isSymbolicLink()).toBe(true);
-      expect(await readlink(link)).toBe(clusterDir);
-      expect(await pressCtrlC(run)).toBe(0);
-    } finally {
-      if (run?.child.exitCode === null) await pressCtrlC(run);
-      if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
-    }
-  });
+        run = runStart(root, await ports());
+        await waitForOutput(run, "Press Ctrl-C to stop.");
+        expect(run.output()).toContain("stub: database tasklane with 1 tasks");
+        expect((await lstat(link)).isSymbolicLink()).toBe(true);
+        expect(await readlink(link)).toBe(clusterDir);
+        expect(await pressCtrlC(run)).toBe(0);
+      } finally {
+        if (run?.child.exitCode === null) await pressCtrlC(run);
+        if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
+      }
+    },
+    TWO_STARTS_TIMEOUT_MS,
+  );
 
   it("uses DATABASE_URL, and stops everything when the API dies", async () => {
     const database = await createTestDatabase();
