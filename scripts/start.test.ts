@@ -44,10 +44,11 @@ if (process.env.STUB_PROBE_ROLE) {
   const { rows: [role] } = await client.query(
     \`SELECT rolname, rolsuper,
        (SELECT count(*)::int FROM pg_class WHERE relowner = pg_roles.oid) AS owned,
-       has_table_privilege('task', 'SELECT, INSERT, UPDATE, DELETE') AS writes
+       has_table_privilege('task', 'SELECT, INSERT, UPDATE, DELETE') AS writes,
+       has_schema_privilege('drizzle', 'USAGE') AS migrations
      FROM pg_roles WHERE rolname = current_user\`,
   );
-  console.log(\`stub: role \${role.rolname}, superuser \${role.rolsuper}, owns \${role.owned}, writes tasks \${role.writes}\`);
+  console.log(\`stub: role \${role.rolname}, superuser \${role.rolsuper}, owns \${role.owned}, writes tasks \${role.writes}, sees migrations \${role.migrations}\`);
   console.log(\`stub: COPY TO PROGRAM \${await outcome("COPY (SELECT 1) TO PROGRAM 'true'")}\`);
   console.log(\`stub: CREATE TABLE \${await outcome("CREATE TABLE stub_probe (id int)")}\`);
 }
@@ -257,7 +258,7 @@ describe("npm start", () => {
       run = runStart(root, await ports());
       await waitForOutput(run, "Press Ctrl-C to stop.");
       expect(run.output()).toContain(
-        "stub: role tasklane_app, superuser false, owns 0, writes tasks true",
+        "stub: role tasklane_app, superuser false, owns 0, writes tasks true, sees migrations false",
       );
       // 42501: insufficient privilege.
       expect(run.output()).toContain("stub: COPY TO PROGRAM 42501");
@@ -285,8 +286,10 @@ describe("npm start", () => {
         passwordFile,
         port: pgPort,
       });
-      await withPgClient(legacy.url, (client) =>
-        client.query(`ALTER ROLE postgres PASSWORD '${LEGACY_PASSWORD}'`),
+      // …and no app role: earlier versions had the apps log in as the superuser.
+      await withPgClient(legacy.url.replace(/\/postgres$/, "/tasklane"), (client) =>
+        client.query(`DROP OWNED BY tasklane_app; DROP ROLE tasklane_app;
+          ALTER ROLE postgres PASSWORD '${LEGACY_PASSWORD}'`),
       );
       await legacy.stop();
       await unlink(passwordFile);
@@ -294,6 +297,9 @@ describe("npm start", () => {
       run = runStart(root, await ports());
       await waitForOutput(run, "Press Ctrl-C to stop.");
       expect(run.output()).toContain("replaced the superuser's old fixed password");
+      expect(run.output()).toContain(
+        "stub: role tasklane_app, superuser false, owns 0, writes tasks true, sees migrations false",
+      );
       expect(await loginOutcome(pgPort, "postgres", LEGACY_PASSWORD)).toBe("28P01");
       const rotated = (await readFile(passwordFile, "utf8")).trim();
       expect(rotated).not.toBe(password);

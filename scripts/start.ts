@@ -29,7 +29,9 @@ const DATABASE_NAME = "tasklane";
 /** What the API and the web app log in as on the embedded server: no superuser, owns nothing. */
 const APP_ROLE = "tasklane_app";
 /** Migration bookkeeping: only migrations (run as the superuser) need it. */
-const SCHEMAS_HIDDEN_FROM_APP = ["drizzle", "information_schema"];
+const SCHEMAS_HIDDEN_FROM_APP = ["drizzle"];
+/** The embedded server's superuser, which runs the migrations and so creates every object. */
+const SUPERUSER = "postgres";
 const DEFAULT_EMBEDDED_PORT = 54329;
 const DATA_DIR = path.join(repoRoot, ".data");
 
@@ -138,7 +140,7 @@ interface PreparedDatabase {
   url: string;
   /** What migrations run as. */
   migrationUrl: string;
-  /** Gives the app's role access to what migrations made, when it is not the migrations' role. */
+  /** Adjusts the app role's access to what migrations made, when it is not the migrations' role. */
   afterMigrations?: () => Promise<void>;
   description: string;
   /** Set when we started the server ourselves. */
@@ -254,8 +256,9 @@ async function assertServicePortsFree(env: NodeJS.ProcessEnv): Promise<void> {
   }
   for (const { host, port, variable } of wanted) {
     if (variable === "EMBEDDED_PG_PORT") continue;
-    if (await isPortInUse(port, host))
+    if (await isPortInUse(port, host)) {
       throw portInUse(port, variable, await nextFreePort(port, host, wanted));
+    }
   }
 }
 
@@ -318,7 +321,7 @@ async function prepareDatabase(): Promise<PreparedDatabase> {
   try {
     await ensureDatabaseExists(embedded.url, DATABASE_NAME);
     const adminUrl = withDatabase(embedded.url, DATABASE_NAME);
-    const appUrl = withDatabase(await ensureAppRole(embedded.url, DATABASE_NAME), DATABASE_NAME);
+    const appUrl = await ensureAppRole(adminUrl);
     const where =
       embedded.clusterDir === dataDir
         ? `${path.relative(repoRoot, dataDir)}/`
@@ -326,7 +329,7 @@ async function prepareDatabase(): Promise<PreparedDatabase> {
     return {
       url: appUrl,
       migrationUrl: adminUrl,
-      afterMigrations: () => grantAppRole(adminUrl),
+      afterMigrations: () => hideMigrationBookkeeping(adminUrl),
       description: `embedded PostgreSQL on 127.0.0.1:${port}, data in ${where}`,
       embedded,
     };
@@ -351,25 +354,53 @@ async function ensureDatabaseExists(adminUrl: string, name: string): Promise<voi
 
 /**
  * The apps' login role, with a password made anew on every start (nothing keeps it but the apps'
- * environment). Its URL on the server of `adminUrl`; only `database` lets it connect.
+ * environment); its URL. Made once, in one transaction: it may connect to `adminUrl`'s database
+ * only, read and write what is there, and, through default privileges, whatever later migrations
+ * (run as the superuser) create. So a migration that narrows its rights later is not undone here.
  */
-async function ensureAppRole(adminUrl: string, database: string): Promise<string> {
+async function ensureAppRole(adminUrl: string): Promise<string> {
   const password = randomBytes(24).toString("base64url");
   await withClient(adminUrl, async (client) => {
     const role = client.escapeIdentifier(APP_ROLE);
+    await client.query("BEGIN");
     const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [
       APP_ROLE,
     ]);
-    if (rowCount === 0) await client.query(`CREATE ROLE ${role}`);
+    if (rowCount === 0) {
+      await client.query(`CREATE ROLE ${role}`);
+      const { rows } = await client.query<{ database: string; schemas: string[] }>(
+        `SELECT current_database() AS database, array(
+           SELECT nspname FROM pg_namespace
+           WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' AND nspname <> ALL ($1)
+         )::text[] AS schemas`,
+        [SCHEMAS_HIDDEN_FROM_APP],
+      );
+      const { database = "", schemas = [] } = rows[0] ?? {};
+      const statements = [
+        ...["postgres", "template1", database].map(
+          (name) =>
+            `REVOKE CONNECT, TEMPORARY ON DATABASE ${client.escapeIdentifier(name)} FROM PUBLIC`,
+        ),
+        `GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${role}`,
+        "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+        ...schemas.flatMap((name) => {
+          const schema = client.escapeIdentifier(name);
+          return [
+            `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
+            `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+            `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
+          ];
+        }),
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${SUPERUSER} GRANT USAGE ON SCHEMAS TO ${role}`,
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${SUPERUSER} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${SUPERUSER} GRANT USAGE, SELECT ON SEQUENCES TO ${role}`,
+      ];
+      for (const statement of statements) await client.query(statement);
+    }
     await client.query(
       `ALTER ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`,
     );
-    for (const other of ["postgres", "template1"]) {
-      await client.query(`REVOKE CONNECT, TEMPORARY ON DATABASE ${other} FROM PUBLIC`);
-    }
-    const name = client.escapeIdentifier(database);
-    await client.query(`REVOKE ALL ON DATABASE ${name} FROM PUBLIC`);
-    await client.query(`GRANT CONNECT ON DATABASE ${name} TO ${role}`);
+    await client.query("COMMIT");
   });
   const url = new URL(adminUrl);
   url.username = APP_ROLE;
@@ -377,22 +408,19 @@ async function ensureAppRole(adminUrl: string, database: string): Promise<string
   return url.toString();
 }
 
-/** Reads and writes of every table and sequence of the app's schemas; no DDL, no ownership. */
-async function grantAppRole(databaseUrl: string): Promise<void> {
-  await withClient(databaseUrl, async (client) => {
+/** The migrations' own bookkeeping is none of the apps' business (default privileges gave it). */
+async function hideMigrationBookkeeping(adminUrl: string): Promise<void> {
+  await withClient(adminUrl, async (client) => {
     const role = client.escapeIdentifier(APP_ROLE);
-    await client.query("REVOKE ALL ON SCHEMA public FROM PUBLIC");
     const { rows } = await client.query<{ name: string }>(
-      "SELECT nspname AS name FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> ALL ($1)",
+      "SELECT nspname AS name FROM pg_namespace WHERE nspname = ANY ($1)",
       [SCHEMAS_HIDDEN_FROM_APP],
     );
     for (const { name } of rows) {
       const schema = client.escapeIdentifier(name);
-      await client.query(`GRANT USAGE ON SCHEMA ${schema} TO ${role}`);
-      await client.query(
-        `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
-      );
-      await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`);
+      await client.query(`REVOKE ALL ON SCHEMA ${schema} FROM ${role}`);
+      await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}`);
+      await client.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${schema} FROM ${role}`);
     }
   });
 }
