@@ -385,7 +385,11 @@ describe("npm start", () => {
         expect(await pressCtrlC(run)).toBe(0);
       } finally {
         if (run?.child.exitCode === null) await pressCtrlC(run);
-        if (clusterDir) await rm(clusterDir, { recursive: true, force: true });
+        // Also when the test failed before it read the link.
+        const relocated = clusterDir ?? (await readlink(link).catch(() => undefined));
+        if (relocated?.startsWith(`${DEFAULT_RELOCATION_DIR}/`)) {
+          await rm(relocated, { recursive: true, force: true });
+        }
       }
     },
     TWO_STARTS_TIMEOUT_MS,
