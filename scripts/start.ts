@@ -13,7 +13,12 @@ import {
   webRoot,
 } from "../apps/web/scripts/ensure-build";
 import { runMigrations } from "../packages/db/src/migrate";
-import { type EmbeddedPostgres, PortInUseError, startEmbeddedPostgres } from "./embedded-postgres";
+import {
+  type EmbeddedPostgres,
+  isPortInUse,
+  PortInUseError,
+  startEmbeddedPostgres,
+} from "./embedded-postgres";
 
 const repoRoot = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const SUPERVISE_FLAG = "--supervise";
@@ -21,7 +26,14 @@ const SHUTDOWN_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
 /** How long services get to close gracefully before they are killed. */
 const SERVICE_STOP_TIMEOUT_MS = 15_000;
 const DATABASE_NAME = "tasklane";
+/** What the API and the web app log in as on the embedded server: no superuser, owns nothing. */
+const APP_ROLE = "tasklane_app";
+/** Migration bookkeeping: only migrations (run as the superuser) need it. */
+const SCHEMAS_HIDDEN_FROM_APP = ["drizzle"];
+/** The embedded server's superuser, which runs the migrations and so creates every object. */
+const SUPERUSER = "postgres";
 const DEFAULT_EMBEDDED_PORT = 54329;
+const DATA_DIR = path.join(repoRoot, ".data");
 
 interface Service {
   name: string;
@@ -34,6 +46,8 @@ interface Service {
   /** Where it listens; the banner waits until it accepts connections. */
   host: string;
   port: number;
+  /** The variable that sets `port`, for messages. */
+  portVariable: string;
   /** The address to show, when it is not simply http://host:port. */
   url?: string;
 }
@@ -48,6 +62,7 @@ function services(env: NodeJS.ProcessEnv): Service[] {
       args: ["--import", "tsx", "apps/api/src/server.ts"],
       host: env.API_HOST ?? "127.0.0.1",
       port: Number(env.API_PORT ?? 8000),
+      portVariable: "API_PORT",
     },
     {
       name: "Web app",
@@ -56,6 +71,7 @@ function services(env: NodeJS.ProcessEnv): Service[] {
       env: productionEnvironment(env as Record<string, string>),
       host: webHost,
       port: webPort,
+      portVariable: "WEB_PORT",
       url: env.BETTER_AUTH_URL,
     },
   ];
@@ -103,7 +119,7 @@ async function stackSettings(env: NodeJS.ProcessEnv): Promise<Record<string, str
  * it must stay the same, since it encrypts the token signing keys stored in the database.
  */
 async function storedAuthSecret(): Promise<string> {
-  const file = path.join(repoRoot, ".data", "better-auth-secret");
+  const file = path.join(DATA_DIR, "better-auth-secret");
   const stored = await readFile(file, "utf8").catch(() => "");
   if (stored.trim() !== "") return stored.trim();
   const secret = randomBytes(32).toString("base64url");
@@ -120,7 +136,12 @@ interface RunningService {
 }
 
 interface PreparedDatabase {
+  /** What the API and the web app connect with. */
   url: string;
+  /** What migrations run as. */
+  migrationUrl: string;
+  /** Adjusts the app role's access to what migrations made, when it is not the migrations' role. */
+  afterMigrations?: () => Promise<void>;
   description: string;
   /** Set when we started the server ourselves. */
   embedded?: EmbeddedPostgres;
@@ -174,8 +195,11 @@ async function superviseStack(): Promise<never> {
   let running: RunningService[] = [];
   let exitCode = 0;
   try {
+    // Before anything starts: a port another process holds would fail a service only later.
+    await assertServicePortsFree(process.env);
     database = await prepareDatabase();
-    if (!stopSignal) await runMigrations(database.url);
+    if (!stopSignal) await runMigrations(database.migrationUrl);
+    if (!stopSignal) await database.afterMigrations?.();
     if (!stopSignal) await ensureWebBuild();
     if (!stopSignal) {
       const env = {
@@ -204,39 +228,109 @@ async function superviseStack(): Promise<never> {
   process.exit(exitCode);
 }
 
-/** DATABASE_URL when set, else the embedded server with its data under .data/postgres. */
+/**
+ * The web app's and the API's ports must be free and distinct, else one line says which variable
+ * to change and to what. (Embedded PostgreSQL's port is checked the same way when it starts, once
+ * a server an earlier run left on it is stopped.)
+ */
+async function assertServicePortsFree(env: NodeJS.ProcessEnv): Promise<void> {
+  const wanted = services(env).map(({ host, port, portVariable }) => ({
+    host,
+    port,
+    variable: portVariable,
+  }));
+  const embeddedPort = env.DATABASE_URL ? undefined : embeddedPostgresPort(env);
+  if (embeddedPort !== undefined) {
+    wanted.push({ host: "127.0.0.1", port: embeddedPort, variable: "EMBEDDED_PG_PORT" });
+  }
+  for (const [index, { port, variable }] of wanted.entries()) {
+    if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+      throw new Error(`${variable} must be a port number, got "${env[variable]}".`);
+    }
+    const twin = wanted.slice(0, index).find((other) => other.port === port);
+    if (twin) {
+      throw new Error(
+        `${twin.variable} and ${variable} are both ${port}; set ${variable} to another port (e.g. ${variable}=${await nextFreePort(port, "127.0.0.1", wanted)} npm start).`,
+      );
+    }
+  }
+  for (const { host, port, variable } of wanted) {
+    if (variable === "EMBEDDED_PG_PORT") continue;
+    if (await isPortInUse(port, host)) {
+      throw portInUse(port, variable, await nextFreePort(port, host, wanted));
+    }
+  }
+}
+
+function portInUse(port: number, variable: string, suggestion: number): Error {
+  return new Error(
+    `port ${port} (${variable}) is in use by another process; choose another with ${variable}=${suggestion} npm start (or in .env).`,
+  );
+}
+
+/** The first port after `port` that is free on `host` and not wanted by another service. */
+async function nextFreePort(
+  port: number,
+  host: string,
+  wanted: { port: number }[],
+): Promise<number> {
+  for (let candidate = port + 1; candidate <= 65_535; candidate += 1) {
+    if (wanted.some((other) => other.port === candidate)) continue;
+    if (!(await isPortInUse(candidate, host))) return candidate;
+  }
+  return port + 1;
+}
+
+function embeddedPostgresPort(env: NodeJS.ProcessEnv): number {
+  return Number(env.EMBEDDED_PG_PORT || DEFAULT_EMBEDDED_PORT);
+}
+
+/**
+ * DATABASE_URL when set (migrations and the apps then use it alike), else the embedded server
+ * with its data under .data/postgres: migrations run as its superuser, the apps log in as a role
+ * that may only read and write the tables.
+ */
 async function prepareDatabase(): Promise<PreparedDatabase> {
   const configuredUrl = process.env.DATABASE_URL;
   if (configuredUrl) {
-    return { url: configuredUrl, description: `${redact(configuredUrl)} (DATABASE_URL)` };
+    return {
+      url: configuredUrl,
+      migrationUrl: configuredUrl,
+      description: `${redact(configuredUrl)} (DATABASE_URL)`,
+    };
   }
 
-  const port = Number(process.env.EMBEDDED_PG_PORT ?? DEFAULT_EMBEDDED_PORT);
-  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
-    throw new Error(
-      `EMBEDDED_PG_PORT must be a port number, got "${process.env.EMBEDDED_PG_PORT}".`,
-    );
-  }
-  const dataDir = path.join(repoRoot, ".data", "postgres");
+  const port = embeddedPostgresPort(process.env);
+  const dataDir = path.join(DATA_DIR, "postgres");
   let embedded: EmbeddedPostgres;
   try {
-    embedded = await startEmbeddedPostgres({ dataDir, port });
+    embedded = await startEmbeddedPostgres({
+      dataDir,
+      passwordFile: path.join(DATA_DIR, "postgres-superuser-password"),
+      port,
+    });
   } catch (error) {
     if (error instanceof PortInUseError) {
+      const suggestion = await nextFreePort(port, "127.0.0.1", services(process.env));
       throw new Error(
-        `${error.message} Set EMBEDDED_PG_PORT (in .env or the environment) to a free port, ` +
-          "or set DATABASE_URL to use a PostgreSQL you run yourself.",
+        `${portInUse(port, "EMBEDDED_PG_PORT", suggestion).message.replace(/\.$/, "")}, or set DATABASE_URL to a PostgreSQL you run yourself.`,
       );
     }
     throw error;
   }
   try {
     await ensureDatabaseExists(embedded.url, DATABASE_NAME);
-    const url = new URL(embedded.url);
-    url.pathname = `/${DATABASE_NAME}`;
+    const adminUrl = withDatabase(embedded.url, DATABASE_NAME);
+    const appUrl = await ensureAppRole(adminUrl);
+    const where =
+      embedded.clusterDir === dataDir
+        ? `${path.relative(repoRoot, dataDir)}/`
+        : `${embedded.clusterDir}/ (${path.relative(repoRoot, dataDir)} links there)`;
     return {
-      url: url.toString(),
-      description: `embedded PostgreSQL on 127.0.0.1:${port}, data in ${path.relative(repoRoot, dataDir)}/`,
+      url: appUrl,
+      migrationUrl: adminUrl,
+      afterMigrations: () => hideMigrationBookkeeping(adminUrl),
+      description: `embedded PostgreSQL on 127.0.0.1:${port}, data in ${where}`,
       embedded,
     };
   } catch (error) {
@@ -245,12 +339,97 @@ async function prepareDatabase(): Promise<PreparedDatabase> {
   }
 }
 
+function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
 async function ensureDatabaseExists(adminUrl: string, name: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
+  await withClient(adminUrl, async (client) => {
     const { rowCount } = await client.query("SELECT 1 FROM pg_database WHERE datname = $1", [name]);
     if (rowCount === 0) await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
+  });
+}
+
+/**
+ * The apps' login role, with a password made anew on every start (nothing keeps it but the apps'
+ * environment); its URL. Made once, in one transaction: it may connect to `adminUrl`'s database
+ * only, read and write what is there, and, through default privileges, whatever later migrations
+ * (run as the superuser) create. So a migration that narrows its rights later is not undone here.
+ */
+async function ensureAppRole(adminUrl: string): Promise<string> {
+  const password = randomBytes(24).toString("base64url");
+  await withClient(adminUrl, async (client) => {
+    const role = client.escapeIdentifier(APP_ROLE);
+    await client.query("BEGIN");
+    const { rowCount } = await client.query("SELECT 1 FROM pg_roles WHERE rolname = $1", [
+      APP_ROLE,
+    ]);
+    if (rowCount === 0) {
+      await client.query(`CREATE ROLE ${role}`);
+      const { rows } = await client.query<{ database: string; schemas: string[] }>(
+        `SELECT current_database() AS database, array(
+           SELECT nspname FROM pg_namespace
+           WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' AND nspname <> ALL ($1)
+         )::text[] AS schemas`,
+        [SCHEMAS_HIDDEN_FROM_APP],
+      );
+      const { database = "", schemas = [] } = rows[0] ?? {};
+      const statements = [
+        ...["postgres", "template1", database].map(
+          (name) =>
+            `REVOKE CONNECT, TEMPORARY ON DATABASE ${client.escapeIdentifier(name)} FROM PUBLIC`,
+        ),
+        `GRANT CONNECT ON DATABASE ${client.escapeIdentifier(database)} TO ${role}`,
+        "REVOKE ALL ON SCHEMA public FROM PUBLIC",
+        ...schemas.flatMap((name) => {
+          const schema = client.escapeIdentifier(name);
+          return [
+            `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
+            `GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA ${schema} TO ${role}`,
+            `GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA ${schema} TO ${role}`,
+          ];
+        }),
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${SUPERUSER} GRANT USAGE ON SCHEMAS TO ${role}`,
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${SUPERUSER} GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO ${role}`,
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${SUPERUSER} GRANT USAGE, SELECT ON SEQUENCES TO ${role}`,
+      ];
+      for (const statement of statements) await client.query(statement);
+    }
+    await client.query(
+      `ALTER ROLE ${role} WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS PASSWORD ${client.escapeLiteral(password)}`,
+    );
+    await client.query("COMMIT");
+  });
+  const url = new URL(adminUrl);
+  url.username = APP_ROLE;
+  url.password = password;
+  return url.toString();
+}
+
+/** The migrations' own bookkeeping is none of the apps' business (default privileges gave it). */
+async function hideMigrationBookkeeping(adminUrl: string): Promise<void> {
+  await withClient(adminUrl, async (client) => {
+    const role = client.escapeIdentifier(APP_ROLE);
+    const { rows } = await client.query<{ name: string }>(
+      "SELECT nspname AS name FROM pg_namespace WHERE nspname = ANY ($1)",
+      [SCHEMAS_HIDDEN_FROM_APP],
+    );
+    for (const { name } of rows) {
+      const schema = client.escapeIdentifier(name);
+      await client.query(`REVOKE ALL ON SCHEMA ${schema} FROM ${role}`);
+      await client.query(`REVOKE ALL ON ALL TABLES IN SCHEMA ${schema} FROM ${role}`);
+      await client.query(`REVOKE ALL ON ALL SEQUENCES IN SCHEMA ${schema} FROM ${role}`);
+    }
+  });
+}
+
+async function withClient<T>(url: string, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await use(client);
   } finally {
     await client.end();
   }

@@ -11,7 +11,12 @@ export default defineConfig({
   root: repoRoot,
   test: {
     include: ["apps/web/e2e/**/*.test.ts"],
-    globalSetup: ["scripts/test/global-setup.ts", "apps/web/e2e/build-setup.ts"],
+    // The browser first: without one, nothing else is worth building or starting.
+    globalSetup: [
+      "scripts/test/browser-setup.ts",
+      "scripts/test/global-setup.ts",
+      "apps/web/e2e/build-setup.ts",
+    ],
     pool: "forks",
     fileParallelism: false,
     testTimeout: 90_000,

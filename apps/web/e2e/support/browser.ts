@@ -7,9 +7,9 @@ import {
   chromium,
   type Page,
 } from "playwright-core";
+import { chromiumExecutable } from "../../../../scripts/test/browser";
 import { webRoot } from "../../scripts/ensure-build";
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 /** Headless Debian Chromium as root on a machine without internet: no sandbox, no phoning home. */
 const CHROMIUM_ARGS = [
   "--no-sandbox",
@@ -24,8 +24,10 @@ export const SCREENSHOT_DIR = path.resolve(webRoot, "../../docs/screenshots");
 export const DESKTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 375, height: 740 };
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+/** CHROMIUM_PATH, the system's Chromium or Chrome, or Playwright's (scripts/test/browser.ts). */
+export async function launchBrowser(): Promise<Browser> {
+  const executablePath = await chromiumExecutable();
+  return chromium.launch({ executablePath, headless: true, args: CHROMIUM_ARGS });
 }
 
 export const TIME_ZONE = "Europe/Paris";
