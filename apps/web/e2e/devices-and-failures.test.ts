@@ -8,6 +8,7 @@ import {
   saveScreenshot,
   signUp,
   taskRow,
+  waitForToastsToGo,
 } from "./support/browser";
 import { localDate } from "./support/dates";
 import { setUpStackAndBrowser } from "./support/stack-and-browser";
@@ -174,7 +175,7 @@ describe("on a phone", () => {
     await expect
       .poll(() => taskRow(page, "Water the plants").locator(".due").textContent())
       .toBe("1 day overdue");
-    await page.waitForTimeout(5_500); // let the toasts go
+    await waitForToastsToGo(page);
     expect(await fitsWidth()).toBe(true);
     await saveScreenshot(page, "tasks-phone");
 
@@ -201,7 +202,7 @@ describe("on a phone", () => {
     await addTask(page, "Finish the chapter");
     const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     expect(background).toBe("rgb(15, 17, 21)");
-    await page.waitForTimeout(5_500);
+    await waitForToastsToGo(page);
     await saveScreenshot(page, "tasks-dark-desktop");
     await context.close();
   });

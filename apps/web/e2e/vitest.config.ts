@@ -21,5 +21,8 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 90_000,
     hookTimeout: 120_000,
+    // expect.poll waits as long as a browser action does (newContext's default timeout): its own
+    // default of one second is a quiet machine's page load, not a busy one's.
+    expect: { poll: { timeout: 15_000 } },
   },
 });

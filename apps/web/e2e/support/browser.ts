@@ -50,10 +50,12 @@ export async function newContext(
 
 export async function saveScreenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  // From the top of the page, with transitions settled, so pictures are stable.
+  // From the top of the page, with transitions run to their end, so pictures are stable.
   await page.evaluate(() => window.scrollTo(0, 0));
-  await page.waitForTimeout(300);
-  await page.screenshot({ path: path.join(SCREENSHOT_DIR, `${name}.png`) });
+  await page.screenshot({
+    path: path.join(SCREENSHOT_DIR, `${name}.png`),
+    animations: "disabled",
+  });
 }
 
 let accounts = 0;
@@ -110,16 +112,29 @@ export async function signIn(page: Page, baseUrl: string, account: Account): Pro
   await submitAuthForm(page, "Sign in", "/sign-in");
 }
 
+/** Adds a task with quick add and waits until the API has stored it. */
 export async function addTask(page: Page, title: string): Promise<void> {
   await page.getByLabel("New task title").fill(title);
   await page.getByLabel("New task title").press("Enter");
-  await taskRow(page, title).waitFor();
+  await savedTaskRow(page, title).waitFor();
 }
 
-/** The list item of the task titled `title`. */
+/** The list item of the task titled `title` (shown at once, while it is being saved too). */
 export function taskRow(page: Page, title: string) {
   return page.getByRole("listitem").filter({
     has: page.locator(".task-title", { hasText: new RegExp(`^${escapeRegExp(title)}$`) }),
+  });
+}
+
+/** The list item of the task titled `title` once the API has stored it (it then has an id). */
+export function savedTaskRow(page: Page, title: string) {
+  return taskRow(page, title).and(page.locator("[data-task-id]"));
+}
+
+/** Waits until every message (toast) has gone by itself. */
+export async function waitForToastsToGo(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector(".toast") === null, null, {
+    timeout: 20_000,
   });
 }
 

@@ -1,34 +1,45 @@
 import type { ComponentProps, ReactNode } from "react";
 
+// The form controls of every screen: a label, the control, and its hint and error underneath,
+// wired together for screen readers. Screens use these rather than their own markup.
+
 export interface FieldControlProps {
   id: string;
   "aria-invalid": boolean;
   "aria-describedby": string | undefined;
 }
 
+interface FieldLabelling {
+  id: string;
+  label: ReactNode;
+  /** The label is read by screen readers but not shown (a placeholder says it on screen). */
+  hideLabel?: boolean | undefined;
+  hint?: ReactNode;
+  error?: string | undefined;
+}
+
 /**
- * A label, a control, and its hint and error underneath, wired together for screen readers:
- * the control is described by both and marked invalid while there is an error.
+ * A label, a control, and its hint and error underneath: the control is described by both and
+ * marked invalid while there is an error.
  */
 export function Field({
   id,
   label,
+  hideLabel = false,
   hint,
   error,
+  className,
   children,
-}: {
-  id: string;
-  label: ReactNode;
-  hint?: ReactNode;
-  error?: string | undefined;
+}: FieldLabelling & {
+  className?: string | undefined;
   children: (control: FieldControlProps) => ReactNode;
 }) {
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
   const describedBy = [hintId, errorId].filter(Boolean).join(" ") || undefined;
   return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
+    <div className={className ? `field ${className}` : "field"}>
+      <label className={hideLabel ? "visually-hidden" : "field-label"} htmlFor={id}>
         {label}
       </label>
       {children({ id, "aria-invalid": Boolean(error), "aria-describedby": describedBy })}
@@ -46,23 +57,30 @@ export function Field({
   );
 }
 
+type Labelling = FieldLabelling & { className?: string | undefined };
+
 /** A Field whose control is an `input` holding a string. */
 export function InputField({
   id,
   label,
+  hideLabel,
   hint,
   error,
+  className,
   onValueChange,
   ...input
-}: {
-  id: string;
-  label: ReactNode;
-  hint?: ReactNode;
-  error?: string | undefined;
+}: Labelling & {
   onValueChange: (value: string) => void;
 } & Omit<ComponentProps<"input">, "id" | "className" | "onChange">) {
   return (
-    <Field id={id} label={label} hint={hint} error={error}>
+    <Field
+      id={id}
+      label={label}
+      hideLabel={hideLabel}
+      hint={hint}
+      error={error}
+      className={className}
+    >
       {(control) => (
         <input
           {...input}
@@ -70,6 +88,86 @@ export function InputField({
           className="input"
           onChange={(event) => onValueChange(event.target.value)}
         />
+      )}
+    </Field>
+  );
+}
+
+/** A Field whose control is a `textarea`. */
+export function TextareaField({
+  id,
+  label,
+  hideLabel,
+  hint,
+  error,
+  className,
+  onValueChange,
+  ...textarea
+}: Labelling & {
+  onValueChange: (value: string) => void;
+} & Omit<ComponentProps<"textarea">, "id" | "className" | "onChange">) {
+  return (
+    <Field
+      id={id}
+      label={label}
+      hideLabel={hideLabel}
+      hint={hint}
+      error={error}
+      className={className}
+    >
+      {(control) => (
+        <textarea
+          {...textarea}
+          {...control}
+          className="textarea"
+          onChange={(event) => onValueChange(event.target.value)}
+        />
+      )}
+    </Field>
+  );
+}
+
+/** A Field whose control is a `select` of one of `options`, each shown by its label. */
+export function SelectField<Option extends string>({
+  id,
+  label,
+  hideLabel,
+  hint,
+  error,
+  className,
+  options,
+  labels,
+  value,
+  onValueChange,
+}: Labelling & {
+  options: readonly Option[];
+  labels: Record<Option, string>;
+  value: Option;
+  onValueChange: (value: Option) => void;
+}) {
+  return (
+    <Field
+      id={id}
+      label={label}
+      hideLabel={hideLabel}
+      hint={hint}
+      error={error}
+      className={className}
+    >
+      {(control) => (
+        <select
+          {...control}
+          className="select"
+          value={value}
+          // The select only offers `options`.
+          onChange={(event) => onValueChange(event.target.value as Option)}
+        >
+          {options.map((option) => (
+            <option key={option} value={option}>
+              {labels[option]}
+            </option>
+          ))}
+        </select>
       )}
     </Field>
   );

@@ -1,5 +1,7 @@
 import {
   type ListTasksQuery,
+  ListTasksQuerySchema,
+  TAG_MAX_LENGTH,
   TASK_CATEGORIES,
   TASK_PRIORITIES,
   TASK_SORT_FIELDS,
@@ -18,7 +20,16 @@ export type StatusTab = (typeof STATUS_TABS)[number];
 export const DUE_FILTERS = ["any", "overdue", "today", "week"] as const;
 export type DueFilter = (typeof DUE_FILTERS)[number];
 
-export type SortOrder = "asc" | "desc";
+export const SORT_ORDERS = ["desc", "asc"] as const;
+export type SortOrder = (typeof SORT_ORDERS)[number];
+
+/** The longest search the API takes, from the schema it validates `q` with. */
+export const SEARCH_MAX_LENGTH: number = (() => {
+  // TypeBox keeps the options on the schema object; its type does not list them.
+  const { maxLength } = ListTasksQuerySchema.properties.q as { maxLength?: number };
+  if (maxLength === undefined) throw new Error("the contract's `q` has no maxLength");
+  return maxLength;
+})();
 
 export interface TaskFilters {
   status: StatusTab;
@@ -71,11 +82,11 @@ export function filtersFromSearchParams(params: URLSearchParams): TaskFilters {
     status: oneOf(STATUS_TABS, params.get("status")) ?? DEFAULT_FILTERS.status,
     priorities: listOf(TASK_PRIORITIES, params.get("priority")),
     categories: listOf(TASK_CATEGORIES, params.get("category")),
-    tag: (params.get("tag") ?? "").trim().slice(0, 50),
-    q: (params.get("q") ?? "").slice(0, 200),
+    tag: (params.get("tag") ?? "").trim().slice(0, TAG_MAX_LENGTH),
+    q: (params.get("q") ?? "").slice(0, SEARCH_MAX_LENGTH),
     due: oneOf(DUE_FILTERS, params.get("due")) ?? DEFAULT_FILTERS.due,
     sort,
-    order: oneOf(["asc", "desc"] as const, params.get("order")) ?? defaultOrder(sort),
+    order: oneOf(SORT_ORDERS, params.get("order")) ?? defaultOrder(sort),
     page: Number.isInteger(page) && page >= 1 && page <= MAX_PAGE ? page : 1,
   };
 }

@@ -1,13 +1,15 @@
 "use client";
 
-import { type Stats, TASK_CATEGORIES, TASK_PRIORITIES } from "@tasklane/contract";
+import { useQuery } from "@tanstack/react-query";
+import { TASK_CATEGORIES, TASK_PRIORITIES } from "@tasklane/contract";
 import Link from "next/link";
-import { type ReactNode, useCallback, useEffect, useState } from "react";
+import { type ReactNode, useState } from "react";
 import { useApi } from "@/components/api-provider";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/request-states";
-import { describeApiFailure, type Problem } from "@/lib/api-errors";
+import { describeApiFailure } from "@/lib/api-errors";
 import { browserTimeZone } from "@/lib/due-dates";
 import { CATEGORY_LABELS, PRIORITY_LABELS } from "@/lib/labels";
+import { statsKeys } from "@/lib/query-keys";
 import { type Bar, BarChart } from "./bar-chart";
 import { CompletionRing } from "./completion-ring";
 
@@ -43,30 +45,30 @@ function countBars<Key extends string>(
   }));
 }
 
-export function StatsView() {
+/** Statistics in the query cache; every task write marks them stale (task-queries.ts). */
+function useStats(timeZone: string) {
   const api = useApi();
-  const [stats, setStats] = useState<Stats | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [loading, setLoading] = useState(true);
+  return useQuery({
+    queryKey: statsKeys.inZone(timeZone),
+    // "Due today" means today where the person is.
+    queryFn: () => api.getStats({ tz: timeZone }),
+  });
+}
+
+export function StatsView() {
   const [timeZone] = useState(browserTimeZone);
+  const { data: stats, error, isError, isFetching, refetch } = useStats(timeZone);
 
-  const load = useCallback(() => {
-    setLoading(true);
-    api
-      // "Due today" means today where the person is.
-      .getStats({ tz: timeZone })
-      .then((result) => {
-        setStats(result);
-        setProblem(null);
-      })
-      .catch((error: unknown) => setProblem(describeApiFailure(error)))
-      .finally(() => setLoading(false));
-  }, [api, timeZone]);
-
-  useEffect(load, [load]);
-
-  if (problem) return <ErrorState problem={problem} onRetry={load} retrying={loading} />;
-  if (stats === null) return <LoadingRows label="Loading statistics" rows={2} />;
+  if (isError) {
+    return (
+      <ErrorState
+        problem={describeApiFailure(error)}
+        onRetry={() => void refetch()}
+        retrying={isFetching}
+      />
+    );
+  }
+  if (stats === undefined) return <LoadingRows label="Loading statistics" rows={2} />;
   if (stats.total === 0) {
     return (
       <EmptyState title="No statistics yet">

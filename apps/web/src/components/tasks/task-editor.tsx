@@ -1,16 +1,18 @@
 "use client";
 
 import {
+  DESCRIPTION_MAX_LENGTH,
   TAG_MAX_LENGTH,
   TAGS_MAX_COUNT,
   TASK_CATEGORIES,
   TASK_PRIORITIES,
   TASK_STATUSES,
   type Task,
+  TITLE_MAX_LENGTH,
   type UpdateTask,
 } from "@tasklane/contract";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { Field } from "@/components/field";
+import { InputField, SelectField, TextareaField } from "@/components/field";
 import { describeApiFailure, type Problem } from "@/lib/api-errors";
 import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS } from "@/lib/labels";
 import { changesFromDraft, draftFromTask, type TaskDraft } from "@/lib/task-draft";
@@ -94,122 +96,80 @@ export function TaskEditor({
             {formWide}
           </p>
         ) : null}
-        <Field id="edit-title" label="Title" error={fieldError("title")}>
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              required
-              value={draft.title}
-              onChange={(event) => set("title", event.target.value)}
-            />
-          )}
-        </Field>
-        <Field id="edit-description" label="Description" error={fieldError("description")}>
-          {(control) => (
-            <textarea
-              {...control}
-              className="textarea"
-              value={draft.description}
-              onChange={(event) => set("description", event.target.value)}
-            />
-          )}
-        </Field>
+        <InputField
+          id="edit-title"
+          label="Title"
+          error={fieldError("title")}
+          required
+          maxLength={TITLE_MAX_LENGTH}
+          value={draft.title}
+          onValueChange={(title) => set("title", title)}
+        />
+        <TextareaField
+          id="edit-description"
+          label="Description"
+          error={fieldError("description")}
+          maxLength={DESCRIPTION_MAX_LENGTH}
+          value={draft.description}
+          onValueChange={(description) => set("description", description)}
+        />
         <div className="form-row">
-          <Field id="edit-status" label="Status" error={fieldError("status")}>
-            {(control) => (
-              <select
-                {...control}
-                className="select"
-                value={draft.status}
-                onChange={(event) => set("status", event.target.value as TaskDraft["status"])}
-              >
-                {TASK_STATUSES.map((status) => (
-                  <option key={status} value={status}>
-                    {STATUS_LABELS[status]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field id="edit-priority" label="Priority" error={fieldError("priority")}>
-            {(control) => (
-              <select
-                {...control}
-                className="select"
-                value={draft.priority}
-                onChange={(event) => set("priority", event.target.value as TaskDraft["priority"])}
-              >
-                {TASK_PRIORITIES.map((priority) => (
-                  <option key={priority} value={priority}>
-                    {PRIORITY_LABELS[priority]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field id="edit-category" label="Category" error={fieldError("category")}>
-            {(control) => (
-              <select
-                {...control}
-                className="select"
-                value={draft.category}
-                onChange={(event) => set("category", event.target.value as TaskDraft["category"])}
-              >
-                {TASK_CATEGORIES.map((category) => (
-                  <option key={category} value={category}>
-                    {CATEGORY_LABELS[category]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
+          <SelectField
+            id="edit-status"
+            label="Status"
+            error={fieldError("status")}
+            options={TASK_STATUSES}
+            labels={STATUS_LABELS}
+            value={draft.status}
+            onValueChange={(status) => set("status", status)}
+          />
+          <SelectField
+            id="edit-priority"
+            label="Priority"
+            error={fieldError("priority")}
+            options={TASK_PRIORITIES}
+            labels={PRIORITY_LABELS}
+            value={draft.priority}
+            onValueChange={(priority) => set("priority", priority)}
+          />
+          <SelectField
+            id="edit-category"
+            label="Category"
+            error={fieldError("category")}
+            options={TASK_CATEGORIES}
+            labels={CATEGORY_LABELS}
+            value={draft.category}
+            onValueChange={(category) => set("category", category)}
+          />
         </div>
-        <Field
+        <InputField
           id="edit-tags"
           label="Tags"
           hint={`Separate tags with commas (up to ${TAGS_MAX_COUNT}, ${TAG_MAX_LENGTH} characters each).`}
           error={fieldError("tags")}
-        >
-          {(control) => (
-            <input
-              {...control}
-              className="input"
-              autoComplete="off"
-              value={draft.tags}
-              onChange={(event) => set("tags", event.target.value)}
-            />
-          )}
-        </Field>
+          autoComplete="off"
+          value={draft.tags}
+          onValueChange={(tags) => set("tags", tags)}
+        />
         <div className="form-row">
-          <Field
+          <InputField
             id="edit-due-date"
             label="Due date"
             hint="Leave empty for no due date."
             error={fieldError("due_date")}
-          >
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type="date"
-                value={draft.dueDate}
-                onChange={(event) => set("dueDate", event.target.value)}
-              />
-            )}
-          </Field>
-          <Field id="edit-due-time" label="Time (optional)" hint="Without a time: end of the day.">
-            {(control) => (
-              <input
-                {...control}
-                className="input"
-                type="time"
-                value={draft.dueTime}
-                disabled={draft.dueDate === ""}
-                onChange={(event) => set("dueTime", event.target.value)}
-              />
-            )}
-          </Field>
+            type="date"
+            value={draft.dueDate}
+            onValueChange={(dueDate) => set("dueDate", dueDate)}
+          />
+          <InputField
+            id="edit-due-time"
+            label="Time (optional)"
+            hint="Without a time: end of the day."
+            type="time"
+            value={draft.dueTime}
+            disabled={draft.dueDate === ""}
+            onValueChange={(dueTime) => set("dueTime", dueTime)}
+          />
         </div>
         <div className="form-actions">
           <button type="button" className="button" onClick={close}>

@@ -1,7 +1,13 @@
 "use client";
 
-import { TASK_CATEGORIES, TASK_PRIORITIES, TASK_SORT_FIELDS } from "@tasklane/contract";
+import {
+  TAG_MAX_LENGTH,
+  TASK_CATEGORIES,
+  TASK_PRIORITIES,
+  TASK_SORT_FIELDS,
+} from "@tasklane/contract";
 import { useEffect, useRef, useState } from "react";
+import { InputField, SelectField } from "@/components/field";
 import {
   CATEGORY_LABELS,
   DUE_FILTER_LABELS,
@@ -14,6 +20,8 @@ import {
   DEFAULT_FILTERS,
   DUE_FILTERS,
   isFiltered,
+  SEARCH_MAX_LENGTH,
+  SORT_ORDERS,
   STATUS_TABS,
   type TaskFilters,
 } from "@/lib/task-filters";
@@ -86,44 +94,6 @@ function ChipGroup<Option extends string>({
   );
 }
 
-/** A labelled select of one of `options`. */
-function FilterSelect<Option extends string>({
-  id,
-  label,
-  options,
-  labels,
-  value,
-  onChange,
-}: {
-  id: string;
-  label: string;
-  options: readonly Option[];
-  labels: Record<Option, string>;
-  value: Option;
-  onChange: (value: Option) => void;
-}) {
-  return (
-    <div className="field">
-      <label className="field-label" htmlFor={id}>
-        {label}
-      </label>
-      <select
-        id={id}
-        className="select"
-        value={value}
-        // The select only offers `options`.
-        onChange={(event) => onChange(event.target.value as Option)}
-      >
-        {options.map((option) => (
-          <option key={option} value={option}>
-            {labels[option]}
-          </option>
-        ))}
-      </select>
-    </div>
-  );
-}
-
 export function TaskFilterBar({
   filters,
   onChange,
@@ -145,20 +115,17 @@ export function TaskFilterBar({
 
   return (
     <section aria-label="Filters">
-      <div className="field search-field">
-        <label className="visually-hidden" htmlFor="task-search">
-          Search tasks
-        </label>
-        <input
-          id="task-search"
-          className="input"
-          type="search"
-          placeholder="Search titles and descriptions"
-          maxLength={200}
-          value={search}
-          onChange={(event) => setSearch(event.target.value)}
-        />
-      </div>
+      <InputField
+        id="task-search"
+        className="search-field"
+        label="Search tasks"
+        hideLabel
+        type="search"
+        placeholder="Search titles and descriptions"
+        maxLength={SEARCH_MAX_LENGTH}
+        value={search}
+        onValueChange={setSearch}
+      />
       <div className="toolbar">
         <fieldset className="status-tabs">
           <legend className="visually-hidden">Status</legend>
@@ -198,43 +165,38 @@ export function TaskFilterBar({
           selected={filters.categories}
           onChange={(categories) => onChange({ categories })}
         />
-        <div className="field">
-          <label className="field-label" htmlFor="filter-tag">
-            Tag
-          </label>
-          <input
-            id="filter-tag"
-            className="input"
-            placeholder="Any tag"
-            autoComplete="off"
-            maxLength={50}
-            value={tag}
-            onChange={(event) => setTag(event.target.value)}
-          />
-        </div>
-        <FilterSelect
+        <InputField
+          id="filter-tag"
+          label="Tag"
+          placeholder="Any tag"
+          autoComplete="off"
+          maxLength={TAG_MAX_LENGTH}
+          value={tag}
+          onValueChange={setTag}
+        />
+        <SelectField
           id="filter-due"
           label="Due"
           options={DUE_FILTERS}
           labels={DUE_FILTER_LABELS}
           value={filters.due}
-          onChange={(due) => onChange({ due })}
+          onValueChange={(due) => onChange({ due })}
         />
-        <FilterSelect
+        <SelectField
           id="filter-sort"
           label="Sort by"
           options={TASK_SORT_FIELDS}
           labels={SORT_LABELS}
           value={filters.sort}
-          onChange={(sort) => onChange({ sort })}
+          onValueChange={(sort) => onChange({ sort })}
         />
-        <FilterSelect
+        <SelectField
           id="filter-order"
           label="Order"
-          options={["desc", "asc"] as const}
+          options={SORT_ORDERS}
           labels={ORDER_LABELS[filters.sort]}
           value={filters.order}
-          onChange={(order) => onChange({ order })}
+          onValueChange={(order) => onChange({ order })}
         />
       </div>
       {isFiltered(filters) ? (

@@ -6,6 +6,8 @@ import { CATEGORY_LABELS, PRIORITY_LABELS, STATUS_LABELS } from "@/lib/labels";
 
 export interface TaskItemProps {
   task: Task;
+  /** Still being created: shown, but there is nothing to act on until the API has stored it. */
+  pending: boolean;
   now: Date;
   timeZone: string;
   onToggle: (task: Task) => void;
@@ -16,6 +18,7 @@ export interface TaskItemProps {
 
 export function TaskItem({
   task,
+  pending,
   now,
   timeZone,
   onToggle,
@@ -27,6 +30,20 @@ export function TaskItem({
   const classes = ["task"];
   if (task.completed) classes.push("task-completed");
   if (due?.tone === "overdue") classes.push("task-overdue");
+  if (pending) {
+    classes.push("task-pending");
+    return (
+      <li className={classes.join(" ")} aria-busy="true">
+        <span className="task-check-placeholder" aria-hidden="true" />
+        <div className="task-body">
+          <p className="task-title">{task.title}</p>
+          <div className="task-meta">
+            <span className="task-saving">Saving…</span>
+          </div>
+        </div>
+      </li>
+    );
+  }
   return (
     <li className={classes.join(" ")} data-task-id={task.id}>
       <input
@@ -34,6 +51,7 @@ export function TaskItem({
         className="task-check"
         checked={task.completed}
         onChange={() => onToggle(task)}
+        data-action="complete"
         aria-label={`Complete “${task.title}”`}
       />
       <div className="task-body">
@@ -74,6 +92,7 @@ export function TaskItem({
           type="button"
           className="button button-small button-quiet"
           onClick={() => onEdit(task)}
+          data-action="edit"
           aria-label={`Edit “${task.title}”`}
         >
           Edit
@@ -82,6 +101,7 @@ export function TaskItem({
           type="button"
           className="button button-small button-quiet"
           onClick={() => onDelete(task)}
+          data-action="delete"
           aria-label={`Delete “${task.title}”`}
         >
           Delete

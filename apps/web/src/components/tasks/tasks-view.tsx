@@ -1,20 +1,28 @@
 "use client";
 
-import type { CreateTask, Task, UpdateTask } from "@tasklane/contract";
-import { useSearchParams } from "next/navigation";
-import { type ReactNode, useCallback, useEffect, useMemo, useState } from "react";
-import { useApi } from "@/components/api-provider";
+import type { Task, UpdateTask } from "@tasklane/contract";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import {
+  type ReactNode,
+  useCallback,
+  useEffect,
+  useMemo,
+  useOptimistic,
+  useRef,
+  useState,
+  useTransition,
+} from "react";
 import { EmptyState, ErrorState, LoadingRows } from "@/components/request-states";
 import { ToastList, useToasts } from "@/components/toasts";
 import { describeApiFailure, type Problem } from "@/lib/api-errors";
 import { browserTimeZone } from "@/lib/due-dates";
+import { isPending, withPendingTasks } from "@/lib/task-cache";
 import {
   filtersFromSearchParams,
   filtersToSearchParams,
   isFiltered,
   pageCount,
   type TaskFilters,
-  toListQuery,
   updateFilters,
 } from "@/lib/task-filters";
 import { Pagination } from "./pagination";
@@ -22,199 +30,138 @@ import { QuickAdd } from "./quick-add";
 import { TaskEditor } from "./task-editor";
 import { TaskFilterBar } from "./task-filter-bar";
 import { TaskItem } from "./task-item";
+import { usePendingTasks, useTaskChanges, useTaskPage } from "./task-queries";
 
-interface TaskPageState {
-  tasks: Task[];
-  total: number;
+/** The nearest row of a saved task (not one still being created) in `direction`. */
+function savedSibling(row: Element, direction: "nextElementSibling" | "previousElementSibling") {
+  let current = row[direction];
+  while (current && !current.hasAttribute("data-task-id")) current = current[direction];
+  return current;
 }
 
-/** The fields that recreate a deleted task (Undo). */
-function recreation(task: Task): CreateTask {
-  const { title, description, status, priority, category, tags, due_date } = task;
-  return { title, description, status, priority, category, tags, due_date };
-}
-
-function withCompleted(task: Task, completed: boolean): Task {
-  return { ...task, completed, status: completed ? "completed" : "pending" };
+/**
+ * Before a task's row goes away while focus is in it (deleting by keyboard), focus moves to the
+ * same button of the next task, else of the previous one, else to `fallback` (the heading).
+ */
+function moveFocusOffRow(task: Task, fallback: HTMLElement | null): void {
+  const row = document.querySelector(`[data-task-id="${CSS.escape(task.id)}"]`);
+  const focused = document.activeElement;
+  if (!row || !focused || !row.contains(focused)) return;
+  const action = focused.getAttribute("data-action") ?? "delete";
+  const neighbour =
+    savedSibling(row, "nextElementSibling") ?? savedSibling(row, "previousElementSibling");
+  const target = neighbour?.querySelector<HTMLElement>(`[data-action="${action}"]`);
+  (target ?? fallback)?.focus();
 }
 
 export function TasksView() {
-  const api = useApi();
+  const router = useRouter();
+  const pathname = usePathname();
   const searchParams = useSearchParams();
+  // The URL is the only home of the filters (bookmarks, back and forward): the list is fetched
+  // for what it says. While a change is on its way there, the controls show it already (and a
+  // second change builds on it); then they follow the URL again.
   const urlFilters = useMemo(
     () => filtersFromSearchParams(new URLSearchParams(searchParams.toString())),
     [searchParams],
   );
-  // The URL is the filters' home (bookmarks, back and forward). A copy in state lets a control
-  // show its new value at once, before the router reports the URL change.
-  const [filters, setFilters] = useState(urlFilters);
-  useEffect(() => {
-    // Follow the URL when it changes by itself (back/forward), but not to a stale report of
-    // one of our own changes when newer ones have been made since.
-    if (searchParams.toString() === new URLSearchParams(window.location.search).toString()) {
-      setFilters(urlFilters);
-    }
-  }, [searchParams, urlFilters]);
+  const [shownFilters, showFilters] = useOptimistic(urlFilters);
+  const [, startTransition] = useTransition();
   const [timeZone] = useState(browserTimeZone);
-  const [page, setPage] = useState<TaskPageState | null>(null);
-  const [problem, setProblem] = useState<Problem | null>(null);
-  const [loading, setLoading] = useState(true);
-  const [reloads, setReloads] = useState(0);
+  const view = useMemo(() => ({ filters: urlFilters, timeZone }), [urlFilters, timeZone]);
+  const { data, error, isError, isFetching, isPlaceholderData, refetch } = useTaskPage(view);
+  const pending = usePendingTasks();
+  const page = useMemo(
+    () => (data ? withPendingTasks(data, view, pending) : undefined),
+    [data, view, pending],
+  );
+  const now = useMemo(() => new Date(data?.fetchedAt ?? 0), [data?.fetchedAt]);
   const [editing, setEditing] = useState<Task | null>(null);
-  const [now, setNow] = useState(() => new Date());
+  const heading = useRef<HTMLHeadingElement>(null);
   const { toasts, show, dismiss } = useToasts();
 
   const changeFilters = useCallback(
     (change: Partial<TaskFilters>, history: "push" | "replace" = "push") => {
-      const next = updateFilters(filters, change);
-      setFilters(next);
+      const next = updateFilters(shownFilters, change);
       const query = filtersToSearchParams(next).toString();
-      const url = `${window.location.pathname}${query ? `?${query}` : ""}`;
-      if (history === "push") window.history.pushState(null, "", url);
-      else window.history.replaceState(null, "", url);
+      startTransition(() => {
+        showFilters(next);
+        router[history](`${pathname}${query ? `?${query}` : ""}`, { scroll: false });
+      });
     },
-    [filters],
+    [shownFilters, showFilters, pathname, router],
   );
 
-  const reload = useCallback(() => setReloads((count) => count + 1), []);
-  const queryKey = JSON.stringify(filters);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: queryKey stands for filters; reloads forces a refetch
-  useEffect(() => {
-    let current = true;
-    setLoading(true);
-    const requestedAt = new Date();
-    api
-      .listTasks(toListQuery(filters, { now: requestedAt, timeZone }))
-      .then((result) => {
-        if (!current) return;
-        setPage(result);
-        setProblem(null);
-        setNow(requestedAt);
-      })
-      .catch((error: unknown) => {
-        if (current) setProblem(describeApiFailure(error));
-      })
-      .finally(() => {
-        if (current) setLoading(false);
-      });
-    return () => {
-      current = false;
-    };
-  }, [api, queryKey, reloads, timeZone]);
+  const failed = useCallback(
+    (action: string, task: Task, problem: Problem) =>
+      show({ tone: "error", message: `Could not ${action} “${task.title}”: ${problem.message}` }),
+    [show],
+  );
+  const { complete, update, remove, restore } = useTaskChanges({
+    onDeleted: (task) =>
+      show({
+        tone: "info",
+        message: `Deleted “${task.title}”.`,
+        undo: () => restore(task),
+      }),
+    onRestored: (task) => show({ tone: "info", message: `Restored “${task.title}”.` }),
+    onFailed: failed,
+  });
+  const added = useCallback(
+    (task: Task) => show({ tone: "info", message: `Added “${task.title}”.` }),
+    [show],
+  );
 
   // Deleting the last tasks of the last page leaves it empty: step back to the new last page.
   useEffect(() => {
-    if (page && page.total > 0 && filters.page > pageCount(page.total)) {
-      changeFilters({ page: pageCount(page.total) }, "replace");
+    if (data && !isPlaceholderData && data.total > 0 && urlFilters.page > pageCount(data.total)) {
+      changeFilters({ page: pageCount(data.total) }, "replace");
     }
-  }, [page, filters.page, changeFilters]);
+  }, [data, isPlaceholderData, urlFilters.page, changeFilters]);
 
-  const replaceTask = (task: Task) =>
-    setPage((current) =>
-      current
-        ? { ...current, tasks: current.tasks.map((item) => (item.id === task.id ? task : item)) }
-        : current,
-    );
-
-  async function addTask(title: string): Promise<string | null> {
-    try {
-      const task = await api.createTask({ title });
-      show({ tone: "info", message: `Added “${task.title}”.` });
-      reload();
-      return null;
-    } catch (error) {
-      const described = describeApiFailure(error);
-      return described.fieldErrors.title ?? described.message;
-    }
-  }
-
-  /** Shows the new state at once; puts the old one back, and says so, if the API refuses. */
-  async function toggleTask(task: Task) {
-    const completed = !task.completed;
-    replaceTask(withCompleted(task, completed));
-    try {
-      replaceTask(await api.completeTask(task.id, completed));
-    } catch (error) {
-      replaceTask(task);
-      show({
-        tone: "error",
-        message: `Could not update “${task.title}”: ${describeApiFailure(error).message}`,
-      });
-    }
+  function deleteTask(task: Task) {
+    moveFocusOffRow(task, heading.current);
+    remove(task);
   }
 
   async function saveTask(task: Task, changes: UpdateTask) {
-    const saved = await api.updateTask(task.id, changes);
-    replaceTask(saved);
+    const saved = await update(task, changes);
     show({ tone: "info", message: `Saved “${saved.title}”.` });
-    reload();
-  }
-
-  async function deleteTask(task: Task) {
-    try {
-      await api.deleteTask(task.id);
-    } catch (error) {
-      show({
-        tone: "error",
-        message: `Could not delete “${task.title}”: ${describeApiFailure(error).message}`,
-      });
-      return;
-    }
-    setPage((current) =>
-      current
-        ? { tasks: current.tasks.filter((item) => item.id !== task.id), total: current.total - 1 }
-        : current,
-    );
-    show({
-      tone: "info",
-      message: `Deleted “${task.title}”.`,
-      action: {
-        label: "Undo",
-        run: () => {
-          api
-            .createTask(recreation(task))
-            .then(() => {
-              show({ tone: "info", message: `Restored “${task.title}”.` });
-              reload();
-            })
-            .catch((error: unknown) =>
-              show({
-                tone: "error",
-                message: `Could not restore “${task.title}”: ${describeApiFailure(error).message}`,
-              }),
-            );
-        },
-      },
-    });
   }
 
   let content: ReactNode;
-  if (problem) {
-    content = <ErrorState problem={problem} onRetry={reload} retrying={loading} />;
-  } else if (page === null) {
+  if (isError) {
+    content = (
+      <ErrorState
+        problem={describeApiFailure(error)}
+        onRetry={() => void refetch()}
+        retrying={isFetching}
+      />
+    );
+  } else if (page === undefined) {
     content = <LoadingRows label="Loading tasks" />;
   } else if (page.tasks.length === 0) {
-    content = isFiltered(filters) ? (
+    content = isFiltered(urlFilters) ? (
       <EmptyState title="No tasks match these filters">
         <p>Try another search, or clear the filters to see everything.</p>
       </EmptyState>
     ) : (
-      <EmptyState title={filters.page > 1 ? "Nothing on this page" : "No tasks yet"}>
+      <EmptyState title={urlFilters.page > 1 ? "Nothing on this page" : "No tasks yet"}>
         <p>Type a title above and press Enter to add your first task.</p>
       </EmptyState>
     );
   } else {
     content = (
       <>
-        <ul className="task-list" aria-label="Tasks" aria-busy={loading}>
+        <ul className="task-list" aria-label="Tasks" aria-busy={isPlaceholderData}>
           {page.tasks.map((task) => (
             <TaskItem
               key={task.id}
               task={task}
+              pending={isPending(task)}
               now={now}
               timeZone={timeZone}
-              onToggle={toggleTask}
+              onToggle={complete}
               onEdit={setEditing}
               onDelete={deleteTask}
               onTag={(tag) => changeFilters({ tag })}
@@ -222,7 +169,7 @@ export function TasksView() {
           ))}
         </ul>
         <Pagination
-          page={filters.page}
+          page={urlFilters.page}
           total={page.total}
           onPage={(number) => {
             changeFilters({ page: number });
@@ -236,16 +183,18 @@ export function TasksView() {
   return (
     <>
       <div className="page-header">
-        <h1>Tasks</h1>
+        <h1 ref={heading} tabIndex={-1}>
+          Tasks
+        </h1>
         {page ? (
           <span className="page-subtitle" aria-live="polite">
             {page.total} {page.total === 1 ? "task" : "tasks"}
-            {isFiltered(filters) ? " match" : ""}
+            {isFiltered(urlFilters) ? " match" : ""}
           </span>
         ) : null}
       </div>
-      <QuickAdd onAdd={addTask} />
-      <TaskFilterBar filters={filters} onChange={changeFilters} />
+      <QuickAdd onCreated={added} />
+      <TaskFilterBar filters={shownFilters} onChange={changeFilters} />
       {content}
       {editing ? (
         <TaskEditor
