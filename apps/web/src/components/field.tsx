@@ -59,28 +59,29 @@ export function Field({
 
 type Labelling = FieldLabelling & { className?: string | undefined };
 
-/** A Field whose control is an `input` holding a string. */
-export function InputField({
+/** A control's props split into the Field's (label, hint, error) and the control's own. */
+function splitLabelling<Props extends Labelling>({
   id,
   label,
   hideLabel,
   hint,
   error,
   className,
+  ...control
+}: Props) {
+  return { labelling: { id, label, hideLabel, hint, error, className }, control };
+}
+
+/** A Field whose control is an `input` holding a string. */
+export function InputField({
   onValueChange,
-  ...input
+  ...props
 }: Labelling & {
   onValueChange: (value: string) => void;
 } & Omit<ComponentProps<"input">, "id" | "className" | "onChange">) {
+  const { labelling, control: input } = splitLabelling(props);
   return (
-    <Field
-      id={id}
-      label={label}
-      hideLabel={hideLabel}
-      hint={hint}
-      error={error}
-      className={className}
-    >
+    <Field {...labelling}>
       {(control) => (
         <input
           {...input}
@@ -95,26 +96,14 @@ export function InputField({
 
 /** A Field whose control is a `textarea`. */
 export function TextareaField({
-  id,
-  label,
-  hideLabel,
-  hint,
-  error,
-  className,
   onValueChange,
-  ...textarea
+  ...props
 }: Labelling & {
   onValueChange: (value: string) => void;
 } & Omit<ComponentProps<"textarea">, "id" | "className" | "onChange">) {
+  const { labelling, control: textarea } = splitLabelling(props);
   return (
-    <Field
-      id={id}
-      label={label}
-      hideLabel={hideLabel}
-      hint={hint}
-      error={error}
-      className={className}
-    >
+    <Field {...labelling}>
       {(control) => (
         <textarea
           {...textarea}
@@ -129,16 +118,11 @@ export function TextareaField({
 
 /** A Field whose control is a `select` of one of `options`, each shown by its label. */
 export function SelectField<Option extends string>({
-  id,
-  label,
-  hideLabel,
-  hint,
-  error,
-  className,
   options,
   labels,
   value,
   onValueChange,
+  ...props
 }: Labelling & {
   options: readonly Option[];
   labels: Record<Option, string>;
@@ -146,14 +130,7 @@ export function SelectField<Option extends string>({
   onValueChange: (value: Option) => void;
 }) {
   return (
-    <Field
-      id={id}
-      label={label}
-      hideLabel={hideLabel}
-      hint={hint}
-      error={error}
-      className={className}
-    >
+    <Field {...splitLabelling(props).labelling}>
       {(control) => (
         <select
           {...control}
